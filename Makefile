@@ -1,0 +1,27 @@
+# heaplab — every target is one cargo / heaplab command. `make help` lists them.
+CARGO ?= cargo
+HEAPLAB := $(CARGO) run --quiet --release -p heaplab --
+
+.DEFAULT_GOAL := help
+.PHONY: help bench bench-quick report list test
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 16
+
+bench: ## Measure every lab (heap, time, instructions, CPython): results/latest.json + results/REPORT.md
+	$(HEAPLAB) bench
+
+bench-quick: ## The same with sizes up to 10 000 and short timings (students; about a minute)
+	$(HEAPLAB) bench --quick
+
+report: ## Regenerate results/REPORT.md and plots from results/latest.json
+	$(HEAPLAB) report
+
+list: ## List labs, cases and sizes
+	$(HEAPLAB) list
+
+test: ## What CI runs: format, lints, unit + doc tests, and an end-to-end smoke run
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	$(CARGO) test --workspace
+	$(HEAPLAB) smoke

@@ -1,0 +1,48 @@
+//! Instructions of every registered case, by iai-callgrind (callgrind).
+//!
+//! iai-callgrind 0.16's attribute macros list benchmarks at compile time;
+//! heaplab's cases live in a runtime registry, so this bench uses the
+//! low-level binary-benchmark API: one generic loop adds one benchmark per
+//! case and size, each running `heaplab-run-case` with callgrind collecting
+//! only inside its `heaplab_measured_region` (setup is not counted). Which
+//! cases come from `HEAPLAB_MODE` / `HEAPLAB_LAB`; run it through
+//! `heaplab bench`, which reads the JSON summaries this prints.
+
+// The group macros generate undocumented public items.
+#![allow(missing_docs)]
+
+use heaplab::plan::{Plan, ident};
+use iai_callgrind::{
+    Bench, BinaryBenchmark, BinaryBenchmarkConfig, BinaryBenchmarkGroup, Callgrind, Command,
+    EntryPoint, binary_benchmark_group, main,
+};
+
+/// Callgrind's `--toggle-collect` pattern for the function `heaplab-run-case`
+/// wraps the measured half of a case in (`heaplab_run_case::heaplab_measured_region`).
+const ENTRY_POINT: &str = "*::heaplab_measured_region";
+
+fn cases(group: &mut BinaryBenchmarkGroup) {
+    let plan = Plan::from_env().unwrap_or_else(|why| {
+        eprintln!("instructions bench: {why}");
+        std::process::exit(2);
+    });
+    for item in plan.items() {
+        let key = item.key();
+        let command = Command::new(env!("CARGO_BIN_EXE_heaplab-run-case"))
+            .args([item.lab.id, item.case.workload, item.case.strategy])
+            .arg(item.n.to_string())
+            .build();
+        group.binary_benchmark(
+            BinaryBenchmark::new(ident(&key)).bench(Bench::new("case").command(command)),
+        );
+    }
+}
+
+binary_benchmark_group!(
+    name = registry;
+    config = BinaryBenchmarkConfig::default()
+        .tool(Callgrind::default().entry_point(EntryPoint::Custom(ENTRY_POINT.to_owned())));
+    benchmarks = |group: &mut BinaryBenchmarkGroup| cases(group)
+);
+
+main!(binary_benchmark_groups = registry);

@@ -1,0 +1,367 @@
+//! The vocabulary every heaplab lab is written in.
+//!
+//! A lab *describes* an experiment once: which tutorial section it mirrors,
+//! which claims it tests, and a list of [`Case`]s. A case is one strategy on
+//! one workload, runnable at several input sizes `n`. The harness (package
+//! `heaplab`) then measures every case three ways — heap (dhat), time
+//! (criterion) and instructions (iai-callgrind) — without the lab containing
+//! a timing loop, an allocator or a line of report code.
+//!
+//! Every case is split in two halves:
+//!
+//! * **setup** builds the input for size `n`. It is never measured.
+//! * **run** consumes the input and returns an output. This is what is
+//!   measured. Dropping the output is measured by the heap family only
+//!   (that is where a leak shows), never by the time or instruction family.
+//!
+//! ```
+//! use heaplab_core::{Case, Lab};
+//!
+//! /// Sizes for this example: small enough for a doctest.
+//! const SIZES: &[usize] = &[10, 100];
+//!
+//! let lab = Lab::new("00-example", "Boxes", "Reference Counting")
+//!     .claim("A Box costs one allocation")
+//!     .case(Case::new("create", "box", SIZES, |n| n, |n: usize| {
+//!         (0..n).map(|i| Box::new(i as u64)).collect::<Vec<_>>()
+//!     }));
+//!
+//! let case = lab.find("create", "box").unwrap();
+//! let mut prepared = case.prepare(10);
+//! prepared.run();
+//! assert_eq!(case.sizes, &[10, 100]);
+//! ```
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, DefaultHasher};
+use std::hint::black_box;
+
+/// A hasher builder with fixed keys, for every hash map a lab measures.
+///
+/// `std`'s `RandomState` seeds SipHash randomly per process, so the number
+/// of instructions a hash map executes changes from run to run and
+/// callgrind's counts stop being repeatable. `FixedState` is the same
+/// SipHash-1-3 with zero keys: identical cost per hash, identical every run.
+/// Labs only measure; nothing here faces untrusted input, so HashDoS
+/// resistance is not needed.
+///
+/// ```
+/// use std::hash::BuildHasher;
+/// use heaplab_core::FixedState;
+///
+/// let a = FixedState::default().hash_one("Point");
+/// let b = FixedState::default().hash_one("Point");
+/// assert_eq!(a, b);
+/// ```
+pub type FixedState = BuildHasherDefault<DefaultHasher>;
+
+/// A `HashMap` with the [`FixedState`] hasher: the only map labs should use.
+///
+/// ```
+/// let mut map = heaplab_core::FixedMap::default();
+/// map.insert("x", 1);
+/// assert_eq!(map["x"], 1);
+/// ```
+pub type FixedMap<K, V> = HashMap<K, V, FixedState>;
+
+/// One measured experiment: a tutorial section turned into cases.
+///
+/// Build it with [`Lab::new`] and the chaining methods; register it in the
+/// harness's registry. The id is the lab's folder name under `labs/`
+/// (for example `04-slots-vs-dict`), which is also where the harness looks
+/// for `python/reference.py`.
+pub struct Lab {
+    /// Folder name under `labs/`, e.g. `"04-slots-vs-dict"`. Unique.
+    pub id: &'static str,
+    /// Human title, e.g. `"__slots__ vs __dict__"`.
+    pub title: &'static str,
+    /// The tutorial section this lab mirrors, as the tutorial names it.
+    pub section: &'static str,
+    /// The tutorial's claims this lab tests, in our own words.
+    pub claims: Vec<&'static str>,
+    /// Every case, in the order the report shows them.
+    pub cases: Vec<Case>,
+    /// Static facts about the Rust side (sizes of types, counts), computed
+    /// when asked, shown in the report beside the measured tables.
+    pub facts: fn() -> Vec<Fact>,
+    /// Workloads whose output holds what was built (e.g. `n` objects), so
+    /// peak bytes per op is memory per object. In the other workloads each
+    /// operation frees what it allocated, so the report plots bytes
+    /// allocated per op instead.
+    pub keeps_output: Vec<&'static str>,
+}
+
+impl Lab {
+    /// A lab with no claims, no cases and no facts yet.
+    ///
+    /// ```
+    /// let lab = heaplab_core::Lab::new("02-refcount", "Reference counting", "Reference Counting");
+    /// assert!(lab.cases.is_empty());
+    /// assert!((lab.facts)().is_empty());
+    /// ```
+    pub fn new(id: &'static str, title: &'static str, section: &'static str) -> Self {
+        Self {
+            id,
+            title,
+            section,
+            claims: Vec::new(),
+            cases: Vec::new(),
+            facts: Vec::new,
+            keeps_output: Vec::new(),
+        }
+    }
+
+    /// Marks `workload` as one whose output keeps what it built (see
+    /// [`Lab::keeps_output`](struct@Lab#structfield.keeps_output)).
+    pub fn keeps(mut self, workload: &'static str) -> Self {
+        self.keeps_output.push(workload);
+        self
+    }
+
+    /// Adds one of the tutorial's claims that this lab tests.
+    pub fn claim(mut self, claim: &'static str) -> Self {
+        self.claims.push(claim);
+        self
+    }
+
+    /// Adds a case.
+    ///
+    /// # Panics
+    ///
+    /// Panics if a case with the same workload and strategy is already
+    /// registered: results are keyed by that pair, so a duplicate would
+    /// silently overwrite the other's numbers.
+    pub fn case(mut self, case: Case) -> Self {
+        assert!(
+            self.find(case.workload, case.strategy).is_none(),
+            "lab {}: case {}/{} registered twice",
+            self.id,
+            case.workload,
+            case.strategy
+        );
+        self.cases.push(case);
+        self
+    }
+
+    /// Adds several cases at once (see [`Lab::case`]).
+    pub fn cases(self, cases: impl IntoIterator<Item = Case>) -> Self {
+        cases.into_iter().fold(self, Lab::case)
+    }
+
+    /// Sets the function that computes this lab's [`Fact`]s.
+    pub fn facts(mut self, facts: fn() -> Vec<Fact>) -> Self {
+        self.facts = facts;
+        self
+    }
+
+    /// The case for `workload` and `strategy`, if registered.
+    ///
+    /// ```
+    /// use heaplab_core::{Case, Lab};
+    /// let lab = Lab::new("00-x", "x", "x").case(Case::new("w", "s", &[1], |n| n, |n: usize| n));
+    /// assert!(lab.find("w", "s").is_some());
+    /// assert!(lab.find("w", "other").is_none());
+    /// ```
+    pub fn find(&self, workload: &str, strategy: &str) -> Option<&Case> {
+        self.cases
+            .iter()
+            .find(|c| c.workload == workload && c.strategy == strategy)
+    }
+
+    /// The distinct workloads of this lab, in registration order.
+    ///
+    /// ```
+    /// use heaplab_core::{Case, Lab};
+    /// let lab = Lab::new("00-x", "x", "x")
+    ///     .case(Case::new("create", "a", &[1], |n| n, |n: usize| n))
+    ///     .case(Case::new("read", "a", &[1], |n| n, |n: usize| n))
+    ///     .case(Case::new("create", "b", &[1], |n| n, |n: usize| n));
+    /// assert_eq!(lab.workloads(), ["create", "read"]);
+    /// ```
+    pub fn workloads(&self) -> Vec<&'static str> {
+        let mut seen = Vec::new();
+        for case in &self.cases {
+            if !seen.contains(&case.workload) {
+                seen.push(case.workload);
+            }
+        }
+        seen
+    }
+}
+
+/// One strategy on one workload, runnable at each of its sizes.
+///
+/// The setup and run halves are ordinary closures; [`Case::prepare`] erases
+/// their types so the harness can drive every case through one generic path.
+pub struct Case {
+    /// What is done, e.g. `"create"`, `"clone-drop"`. Shared by the cases
+    /// that compete on the same job.
+    pub workload: &'static str,
+    /// How it is done, e.g. `"rc"`, `"struct"`.
+    pub strategy: &'static str,
+    /// Input sizes `n`, ascending. Metrics are reported in total and per
+    /// unit of `n` ("per object" or "per operation").
+    pub sizes: &'static [usize],
+    /// The strategy name of the CPython counterpart in the lab's
+    /// `python/reference.py`, when there is one.
+    pub python: Option<&'static str>,
+    /// One line on what the case does, for `heaplab list` and the report.
+    pub about: &'static str,
+    // Invariant: `prepare(n)` performs setup for `n` and nothing else; the
+    // returned value performs the measured half exactly once.
+    experiment: Box<dyn Experiment>,
+}
+
+impl Case {
+    /// A case from its two halves: `setup(n)` builds the input (never
+    /// measured) and `run(input)` is the measured work.
+    ///
+    /// # Panics
+    ///
+    /// Panics if `sizes` is empty or not strictly ascending.
+    ///
+    /// ```
+    /// use heaplab_core::Case;
+    /// /// Two sizes a decade apart.
+    /// const SIZES: &[usize] = &[100, 1000];
+    /// let case = Case::new("sum", "iterator", SIZES, |n| n as u64, |n: u64| (0..n).sum::<u64>());
+    /// assert_eq!(case.workload, "sum");
+    /// assert_eq!(case.python, None);
+    /// ```
+    pub fn new<I, O, S, R>(
+        workload: &'static str,
+        strategy: &'static str,
+        sizes: &'static [usize],
+        setup: S,
+        run: R,
+    ) -> Self
+    where
+        I: 'static,
+        O: 'static,
+        S: Fn(usize) -> I + Send + Sync + 'static,
+        R: Fn(I) -> O + Send + Sync + 'static,
+    {
+        assert!(
+            !sizes.is_empty() && sizes.windows(2).all(|w| w[0] < w[1]),
+            "case {workload}/{strategy}: sizes must be non-empty and strictly ascending"
+        );
+        Self {
+            workload,
+            strategy,
+            sizes,
+            python: None,
+            about: "",
+            experiment: Box::new(Halves { setup, run }),
+        }
+    }
+
+    /// Names the CPython counterpart strategy (see [`Case::python`]).
+    pub fn with_python(mut self, strategy: &'static str) -> Self {
+        self.python = Some(strategy);
+        self
+    }
+
+    /// Sets the one-line description.
+    pub fn about(mut self, about: &'static str) -> Self {
+        self.about = about;
+        self
+    }
+
+    /// Runs the setup for size `n` and returns the measured half, ready to
+    /// run once.
+    ///
+    /// ```
+    /// use heaplab_core::Case;
+    /// let case = Case::new("sum", "vec", &[3], |n| vec![1u64; n], |v: Vec<u64>| v.iter().sum::<u64>());
+    /// let mut prepared = case.prepare(3);
+    /// prepared.run();
+    /// ```
+    pub fn prepare(&self, n: usize) -> Box<dyn Prepared + '_> {
+        self.experiment.prepare(n)
+    }
+}
+
+/// The measured half of a case, after setup. Run it once, then drop it.
+///
+/// Dropping it drops the run's output; the heap family measures that drop
+/// (bytes still live afterwards are a leak), the time and instruction
+/// families do not.
+pub trait Prepared {
+    /// Performs the measured work, keeping its output alive until `self`
+    /// is dropped. The input and output pass through
+    /// [`black_box`](std::hint::black_box), so the optimizer cannot delete
+    /// the work.
+    ///
+    /// # Panics
+    ///
+    /// Panics when called a second time: the input was consumed.
+    fn run(&mut self);
+}
+
+/// The type-erased pair of halves behind a [`Case`].
+trait Experiment: Send + Sync {
+    fn prepare(&self, n: usize) -> Box<dyn Prepared + '_>;
+}
+
+struct Halves<S, R> {
+    setup: S,
+    run: R,
+}
+
+impl<I, O, S, R> Experiment for Halves<S, R>
+where
+    I: 'static,
+    O: 'static,
+    S: Fn(usize) -> I + Send + Sync,
+    R: Fn(I) -> O + Send + Sync,
+{
+    fn prepare(&self, n: usize) -> Box<dyn Prepared + '_> {
+        Box::new(Staged {
+            input: Some((self.setup)(n)),
+            output: None,
+            run: &self.run,
+        })
+    }
+}
+
+struct Staged<'a, I, O, R> {
+    // `Some` until `run` consumes it.
+    input: Option<I>,
+    // `None` until `run` stores the result; dropped with `self`.
+    output: Option<O>,
+    run: &'a R,
+}
+
+impl<I, O, R: Fn(I) -> O> Prepared for Staged<'_, I, O, R> {
+    fn run(&mut self) {
+        let input = self.input.take().expect("a prepared case runs once");
+        self.output = Some(black_box((self.run)(black_box(input))));
+    }
+}
+
+/// A static fact about a lab's types or behaviour, e.g. `size_of::<Point3>()`.
+///
+/// ```
+/// let fact = heaplab_core::Fact::new("size_of::<u64>()", std::mem::size_of::<u64>(), "bytes");
+/// assert_eq!(fact.value, 8.0);
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fact {
+    /// What is stated, e.g. `"size_of::<Rc<u64>>()"`.
+    pub name: String,
+    /// Its value.
+    pub value: f64,
+    /// Its unit, e.g. `"bytes"`, `"count"`.
+    pub unit: &'static str,
+}
+
+impl Fact {
+    /// A fact from any number that converts losslessly enough to `f64`.
+    pub fn new(name: impl Into<String>, value: usize, unit: &'static str) -> Self {
+        Self {
+            name: name.into(),
+            value: value as f64,
+            unit,
+        }
+    }
+}

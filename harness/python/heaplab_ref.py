@@ -1,0 +1,132 @@
+"""Shared measuring code for every lab's python/reference.py.
+
+Standard library only. Each reference script describes its cases as
+(workload, strategy, setup, run) and calls `main`; this module measures them
+the way the Rust harness does and prints one JSON document with the same
+metric names (see harness/src/results.rs):
+
+* peak_bytes, live_bytes: from tracemalloc, counting only blocks allocated
+  after setup, like dhat does on the Rust side. live_bytes is what is still
+  allocated after the run's output was dropped (no gc.collect(): a cycle
+  that only the collector would free shows as live, which is the point).
+* time_ns: perf_counter_ns around the run, tracemalloc off; the median of
+  the repeats, with the fastest and slowest as the interval.
+* allocs, bytes, instructions: not measured (tracemalloc reports live and
+  peak bytes only; CPython is not run under callgrind), with that reason.
+"""
+
+import argparse
+import gc
+import json
+import statistics
+import sys
+import time
+import tracemalloc
+
+NOT_TOTALS = "tracemalloc reports live and peak bytes, not allocation totals"
+NOT_INSTRUCTIONS = "CPython is not run under callgrind"
+
+
+def not_measured(reason):
+    """A metric that was not measured, with its reason."""
+    return {"not_measured": reason}
+
+
+def _heap(setup, run, n):
+    """(peak, live) bytes traced while run(setup(n)) runs and its output is dropped."""
+    gc.collect()
+    data = setup(n)
+    tracemalloc.start()
+    base = tracemalloc.get_traced_memory()[0]
+    tracemalloc.reset_peak()
+    out = run(data)
+    peak = tracemalloc.get_traced_memory()[1] - base
+    del out
+    live = tracemalloc.get_traced_memory()[0] - base
+    tracemalloc.stop()
+    return peak, live
+
+
+def _nothing(data):
+    return None
+
+
+def measure(setup, run, n, repeats):
+    """Heap and time metrics for one case at size n.
+
+    The measuring code itself leaves a few small objects behind (the
+    integers it reads from tracemalloc); the same measurement of an empty
+    run is subtracted, so an empty run measures 0.
+    """
+    peak, live = _heap(setup, run, n)
+    empty_peak, empty_live = _heap(setup, _nothing, n)
+
+    times = []
+    for _ in range(repeats):
+        data = setup(n)
+        gc.collect()
+        start = time.perf_counter_ns()
+        out = run(data)
+        times.append(time.perf_counter_ns() - start)
+        del out, data
+    return {
+        "allocs": not_measured(NOT_TOTALS),
+        "bytes": not_measured(NOT_TOTALS),
+        "peak_bytes": max(peak - empty_peak, 0),
+        "live_bytes": max(live - empty_live, 0),
+        "time_ns": {
+            "median": float(statistics.median(times)),
+            "ci_low": float(min(times)),
+            "ci_high": float(max(times)),
+        },
+        "instructions": not_measured(NOT_INSTRUCTIONS),
+    }
+
+
+def parse_sizes(text):
+    """'1000,10000' -> [1000, 10000]."""
+    try:
+        sizes = [int(part) for part in text.split(",") if part]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"sizes must be whole numbers separated by commas, got {text!r}")
+    if not sizes or min(sizes) <= 0:
+        raise argparse.ArgumentTypeError("give at least one positive size")
+    return sizes
+
+
+def main(lab, cases, facts, default_sizes):
+    """Measures every case at every size and prints the JSON document.
+
+    cases: list of (workload, strategy, setup, run); setup(n) builds the
+    input (not measured), run(input) is the measured work.
+    facts: function returning a list of (name, value, unit).
+    """
+    parser = argparse.ArgumentParser(
+        description=f"CPython reference for heaplab lab {lab}: prints JSON metrics to stdout."
+    )
+    parser.add_argument("--sizes", type=parse_sizes, default=default_sizes, help="comma-separated sizes n")
+    parser.add_argument("--repeats", type=int, default=5, help="timed repeats per case (median reported)")
+    args = parser.parse_args()
+    if args.repeats < 1:
+        parser.error("--repeats must be at least 1")
+
+    records = []
+    for workload, strategy, setup, run in cases:
+        for n in args.sizes:
+            print(f"python {lab} {workload}/{strategy}/{n}", file=sys.stderr, flush=True)
+            records.append(
+                {
+                    "workload": workload,
+                    "strategy": strategy,
+                    "n": n,
+                    "metrics": measure(setup, run, n, args.repeats),
+                }
+            )
+    document = {
+        "lab": lab,
+        "python": sys.version.split()[0],
+        "cases": records,
+        "facts": [{"name": name, "value": float(value), "unit": unit} for name, value, unit in facts()],
+    }
+    json.dump(document, sys.stdout)
+    sys.stdout.write("\n")

@@ -1,0 +1,98 @@
+//! Heap family: exact allocation figures from dhat, one case per process.
+//!
+//! The `heaplab` binary installs `dhat::Alloc` as its global allocator. For
+//! each case and size the harness starts a fresh `heaplab heap-case` process
+//! ([`measure`]), which prepares the case (setup is not profiled), starts a
+//! dhat profiler in testing mode, runs the case, drops its output, and
+//! prints the figures ([`measure_here`]). A fresh process per case means no
+//! allocation of the harness, of another case, or of the test runner can
+//! leak into the figures, and a panicking case costs only its own numbers.
+//!
+//! Trap (as dhat's own docs warn): release builds may optimize an
+//! allocation away entirely. Cases pass inputs and outputs through
+//! `black_box`, so what is measured is what the code asks for.
+
+use std::path::Path;
+use std::process::Command;
+
+use heaplab_core::Case;
+use serde::{Deserialize, Serialize};
+
+use crate::plan::Item;
+use crate::results::{Metric, metric};
+
+/// What dhat saw while one case ran and its output was dropped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HeapFigures {
+    /// Blocks allocated (count).
+    pub allocs: u64,
+    /// Bytes requested by those blocks, in total (bytes).
+    pub bytes: u64,
+    /// Most bytes live at once (bytes).
+    pub peak_bytes: u64,
+    /// Bytes still live after the output was dropped: leaked (bytes).
+    pub live_bytes: u64,
+}
+
+impl HeapFigures {
+    /// The figures as named metrics.
+    pub fn metrics(&self) -> [(&'static str, Metric); 4] {
+        [
+            (metric::ALLOCS, Metric::Count(self.allocs)),
+            (metric::BYTES, Metric::Count(self.bytes)),
+            (metric::PEAK_BYTES, Metric::Count(self.peak_bytes)),
+            (metric::LIVE_BYTES, Metric::Count(self.live_bytes)),
+        ]
+    }
+}
+
+/// Measures `case` at size `n` in this process.
+///
+/// Only meaningful in a binary whose global allocator is `dhat::Alloc` and
+/// where no other dhat profiler is running; elsewhere every figure is 0.
+/// The `heaplab heap-case` subcommand is such a binary: use [`measure`].
+pub fn measure_here(case: &Case, n: usize) -> HeapFigures {
+    let mut prepared = case.prepare(n);
+    let profiler = dhat::Profiler::builder().testing().build();
+    prepared.run();
+    // Blocks made by setup are unknown to the profiler: freeing them
+    // here is not counted, so only the run's own blocks show as live.
+    drop(prepared);
+    let stats = dhat::HeapStats::get();
+    drop(profiler);
+    HeapFigures {
+        allocs: stats.total_blocks,
+        bytes: stats.total_bytes,
+        peak_bytes: stats.max_bytes as u64,
+        live_bytes: stats.curr_bytes as u64,
+    }
+}
+
+/// Measures one item in a fresh `exe heap-case` process.
+///
+/// # Errors
+///
+/// A one-line reason when the process could not start, failed (a panic in
+/// the case: its last line of error output) or printed no figures.
+pub fn measure(exe: &Path, item: &Item) -> Result<HeapFigures, String> {
+    let out = Command::new(exe)
+        .args([
+            "heap-case",
+            item.lab.id,
+            item.case.workload,
+            item.case.strategy,
+        ])
+        .arg(item.n.to_string())
+        .output()
+        .map_err(|e| format!("cannot start {}: {e}", exe.display()))?;
+    if !out.status.success() {
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let last = stderr
+            .lines()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or("no message");
+        return Err(format!("the case failed ({}): {last}", out.status));
+    }
+    serde_json::from_slice(&out.stdout).map_err(|e| format!("unreadable heap figures: {e}"))
+}

@@ -1,0 +1,284 @@
+//! What a run measures: which labs, which sizes, how long to time.
+//!
+//! The harness and the bench binaries it starts must agree on the exact
+//! list of cases, so both build it with [`Plan::items`] from the same two
+//! environment variables ([`MODE_ENV`], [`LAB_ENV`]).
+
+use std::fmt;
+use std::time::Duration;
+
+use heaplab_core::{Case, Lab};
+
+use crate::registry;
+
+/// Environment variable carrying the [`Mode`] to the bench binaries.
+pub const MODE_ENV: &str = "HEAPLAB_MODE";
+/// Environment variable carrying the lab filter (comma-separated ids).
+pub const LAB_ENV: &str = "HEAPLAB_LAB";
+
+/// In quick mode, sizes above this are skipped: every case at or below
+/// 10 000 runs in well under a millisecond, so a student's whole quick run
+/// is dominated by build time, not measurement.
+pub const QUICK_MAX_N: usize = 10_000;
+
+/// How much of each case to measure, and for how long.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Every size, full criterion timing. What the committed results use.
+    Full,
+    /// Sizes up to [`QUICK_MAX_N`], short timing: for students.
+    Quick,
+    /// Only each case's smallest size, minimal timing: proves the pipeline
+    /// works (`make test`), not a measurement to read.
+    Smoke,
+}
+
+impl Mode {
+    /// The name used on the command line and in results files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::Full => "full",
+            Mode::Quick => "quick",
+            Mode::Smoke => "smoke",
+        }
+    }
+
+    /// Parses [`Mode::name`].
+    ///
+    /// ```
+    /// use heaplab::plan::Mode;
+    /// assert_eq!(Mode::parse("quick"), Some(Mode::Quick));
+    /// assert_eq!(Mode::parse("fast"), None);
+    /// ```
+    pub fn parse(name: &str) -> Option<Self> {
+        [Mode::Full, Mode::Quick, Mode::Smoke]
+            .into_iter()
+            .find(|m| m.name() == name)
+    }
+
+    /// The sizes of `case` measured in this mode (never empty).
+    ///
+    /// ```
+    /// use heaplab::plan::Mode;
+    /// use heaplab_core::Case;
+    /// let case = Case::new("w", "s", &[1_000, 10_000, 1_000_000], |n| n, |n: usize| n);
+    /// assert_eq!(Mode::Full.sizes(&case), [1_000, 10_000, 1_000_000]);
+    /// assert_eq!(Mode::Quick.sizes(&case), [1_000, 10_000]);
+    /// assert_eq!(Mode::Smoke.sizes(&case), [1_000]);
+    /// ```
+    pub fn sizes(self, case: &Case) -> Vec<usize> {
+        let smallest = case.sizes[0];
+        match self {
+            Mode::Full => case.sizes.to_vec(),
+            Mode::Quick => case
+                .sizes
+                .iter()
+                .copied()
+                .filter(|&n| n <= QUICK_MAX_N || n == smallest)
+                .collect(),
+            Mode::Smoke => vec![smallest],
+        }
+    }
+
+    /// Criterion settings: (warm-up, measurement time, samples).
+    ///
+    /// Full: 0.5 s warm-up and 1.5 s of measurement over 20 samples keeps
+    /// the confidence interval within a few percent on this machine while
+    /// the whole suite stays within its time budget. Quick and smoke trade
+    /// precision for speed.
+    pub fn timing(self) -> (Duration, Duration, usize) {
+        match self {
+            Mode::Full => (Duration::from_millis(500), Duration::from_millis(1500), 20),
+            Mode::Quick => (Duration::from_millis(100), Duration::from_millis(300), 10),
+            Mode::Smoke => (Duration::from_millis(10), Duration::from_millis(30), 10),
+        }
+    }
+
+    /// How many times the Python reference repeats each timing.
+    pub fn python_repeats(self) -> usize {
+        match self {
+            Mode::Full => 7,
+            Mode::Quick => 3,
+            Mode::Smoke => 1,
+        }
+    }
+}
+
+impl fmt::Display for Mode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// One case at one size: the unit every measurement family records.
+#[derive(Clone, Copy)]
+pub struct Item {
+    /// The lab the case belongs to.
+    pub lab: &'static Lab,
+    /// The case.
+    pub case: &'static Case,
+    /// The input size.
+    pub n: usize,
+}
+
+impl Item {
+    /// `lab/workload/strategy/n`: the key results are matched by.
+    pub fn key(&self) -> String {
+        case_key(self.lab.id, self.case.workload, self.case.strategy, self.n)
+    }
+}
+
+impl fmt::Debug for Item {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.key())
+    }
+}
+
+/// `lab/workload/strategy/n`.
+///
+/// ```
+/// assert_eq!(heaplab::plan::case_key("02-refcount", "clone-drop", "rc", 10), "02-refcount/clone-drop/rc/10");
+/// ```
+pub fn case_key(lab: &str, workload: &str, strategy: &str, n: usize) -> String {
+    format!("{lab}/{workload}/{strategy}/{n}")
+}
+
+/// A key made of ASCII letters, digits and `_` only (iai-callgrind ids
+/// allow nothing else); distinct for distinct case keys in the registry.
+///
+/// ```
+/// assert_eq!(heaplab::plan::ident("02-refcount/clone-drop/rc/10"), "l02_refcount__clone_drop__rc__10");
+/// ```
+pub fn ident(key: &str) -> String {
+    let body: String = key
+        .split('/')
+        .map(|part| part.replace(|c: char| !c.is_ascii_alphanumeric(), "_"))
+        .collect::<Vec<_>>()
+        .join("__");
+    format!("l{body}")
+}
+
+/// Which labs a run measures, in which mode.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Plan {
+    /// Sizes and timing.
+    pub mode: Mode,
+    /// Lab ids (full ids, resolved); empty means every lab.
+    pub labs: Vec<&'static str>,
+}
+
+impl Plan {
+    /// A plan over the labs matching `queries` (see [`registry::find`]).
+    ///
+    /// # Errors
+    ///
+    /// A message naming the unknown lab and listing the known ones.
+    ///
+    /// ```
+    /// use heaplab::plan::{Mode, Plan};
+    /// let plan = Plan::new(Mode::Smoke, &["02".to_owned()]).unwrap();
+    /// assert_eq!(plan.labs, ["02-refcount"]);
+    /// assert!(Plan::new(Mode::Smoke, &["99".to_owned()]).is_err());
+    /// ```
+    pub fn new(mode: Mode, queries: &[String]) -> Result<Self, String> {
+        let labs = queries
+            .iter()
+            .map(|q| {
+                registry::find(q).map(|lab| lab.id).ok_or_else(|| {
+                    let known: Vec<_> = registry::labs().iter().map(|l| l.id).collect();
+                    format!("no lab matches '{q}'; known labs: {}", known.join(", "))
+                })
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(Self { mode, labs })
+    }
+
+    /// The plan the harness passed down through [`MODE_ENV`] and [`LAB_ENV`]
+    /// (full mode, every lab, when they are unset).
+    ///
+    /// # Errors
+    ///
+    /// A message when a variable holds an unknown mode or lab.
+    pub fn from_env() -> Result<Self, String> {
+        let mode = match std::env::var(MODE_ENV) {
+            Ok(name) => Mode::parse(&name)
+                .ok_or_else(|| format!("{MODE_ENV}={name}: expected full, quick or smoke"))?,
+            Err(_) => Mode::Full,
+        };
+        let labs: Vec<String> = std::env::var(LAB_ENV)
+            .unwrap_or_default()
+            .split(',')
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect();
+        Self::new(mode, &labs)
+    }
+
+    /// The environment that makes [`Plan::from_env`] rebuild this plan.
+    pub fn env(&self) -> [(&'static str, String); 2] {
+        [
+            (MODE_ENV, self.mode.name().to_owned()),
+            (LAB_ENV, self.labs.join(",")),
+        ]
+    }
+
+    /// The selected labs, in registry order.
+    pub fn selected_labs(&self) -> impl Iterator<Item = &'static Lab> + '_ {
+        registry::labs()
+            .iter()
+            .filter(|lab| self.labs.is_empty() || self.labs.contains(&lab.id))
+    }
+
+    /// Every case at every size this plan measures, grouped by lab, then
+    /// workload, then strategy, then ascending `n`.
+    ///
+    /// ```
+    /// use heaplab::plan::{Mode, Plan};
+    /// let plan = Plan::new(Mode::Smoke, &[]).unwrap();
+    /// let items = plan.items();
+    /// assert!(!items.is_empty());
+    /// assert!(items.iter().all(|item| item.n == item.case.sizes[0]));
+    /// ```
+    pub fn items(&self) -> Vec<Item> {
+        let mut items = Vec::new();
+        for lab in self.selected_labs() {
+            for workload in lab.workloads() {
+                for case in lab.cases.iter().filter(|c| c.workload == workload) {
+                    for n in self.mode.sizes(case) {
+                        items.push(Item { lab, case, n });
+                    }
+                }
+            }
+        }
+        items
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn idents_are_unique_and_valid_for_every_registered_case() {
+        let items = Plan::new(Mode::Full, &[]).unwrap().items();
+        let mut idents: Vec<String> = items.iter().map(|i| ident(&i.key())).collect();
+        for id in &idents {
+            assert!(
+                id.len() <= 255 && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'),
+                "{id}"
+            );
+        }
+        idents.sort();
+        let before = idents.len();
+        idents.dedup();
+        assert_eq!(before, idents.len());
+    }
+
+    #[test]
+    fn env_round_trips() {
+        let plan = Plan::new(Mode::Quick, &["04".to_owned()]).unwrap();
+        let env = plan.env();
+        assert_eq!(env[0], (MODE_ENV, "quick".to_owned()));
+        assert_eq!(env[1], (LAB_ENV, "04-slots-vs-dict".to_owned()));
+    }
+}

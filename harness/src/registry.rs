@@ -1,0 +1,34 @@
+//! The one list of labs. Adding a lab: one line in [`labs`].
+
+use std::sync::OnceLock;
+
+use heaplab_core::Lab;
+
+/// Every registered lab, in report order (built once per process).
+///
+/// ```
+/// let ids: Vec<_> = heaplab::registry::labs().iter().map(|lab| lab.id).collect();
+/// assert!(ids.windows(2).all(|w| w[0] < w[1]), "labs are listed in number order");
+/// ```
+pub fn labs() -> &'static [Lab] {
+    static LABS: OnceLock<Vec<Lab>> = OnceLock::new();
+    LABS.get_or_init(|| vec![lab02_refcount::lab(), lab04_slots_vs_dict::lab()])
+}
+
+/// The lab whose id is `query` or starts with `query` followed by `-`
+/// (so `04` finds `04-slots-vs-dict`).
+///
+/// ```
+/// let lab = heaplab::registry::find("04").unwrap();
+/// assert_eq!(lab.id, "04-slots-vs-dict");
+/// assert!(heaplab::registry::find("4").is_none());
+/// ```
+pub fn find(query: &str) -> Option<&'static Lab> {
+    labs().iter().find(|lab| {
+        lab.id == query
+            || lab
+                .id
+                .strip_prefix(query)
+                .is_some_and(|rest| rest.starts_with('-'))
+    })
+}

@@ -1,0 +1,412 @@
+//! The results file: schema, loading with validation, atomic writing.
+//!
+//! One file holds one run: provenance, the labs' descriptions and facts, and
+//! one [`CaseRecord`] per case, size and source (`rust` or `python`). Every
+//! metric is either measured or [`Metric::NotMeasured`] with a reason —
+//! never a made-up zero.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::provenance::Provenance;
+
+/// Bumped on every change a reader of an older file would misread.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Metric names, each with its unit. Totals for the whole case at size `n`;
+/// the report divides by `n` for "per op".
+pub mod metric {
+    /// Heap blocks allocated during the run and the drop of its output (count).
+    pub const ALLOCS: &str = "allocs";
+    /// Bytes requested by those allocations, in total (bytes).
+    pub const BYTES: &str = "bytes";
+    /// Most bytes live at once during the run and the drop (bytes).
+    pub const PEAK_BYTES: &str = "peak_bytes";
+    /// Bytes still live after the output was dropped: a leak (bytes).
+    pub const LIVE_BYTES: &str = "live_bytes";
+    /// Wall time of the run, median with interval (nanoseconds).
+    pub const TIME_NS: &str = "time_ns";
+    /// Instructions executed by the run, under callgrind (count).
+    pub const INSTRUCTIONS: &str = "instructions";
+    /// Every metric a Rust case record carries, in report order.
+    pub const ALL: [&str; 6] = [ALLOCS, BYTES, PEAK_BYTES, LIVE_BYTES, TIME_NS, INSTRUCTIONS];
+}
+
+/// One measured (or unmeasured) value.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Metric {
+    /// An exact count: allocations, bytes, instructions.
+    Count(u64),
+    /// A timing: the median and an interval around it. For criterion the
+    /// interval is its 95% confidence interval of the median; for Python it
+    /// is the fastest and slowest of the repeats.
+    Estimate {
+        /// Median, in the metric's unit.
+        median: f64,
+        /// Lower end of the interval.
+        ci_low: f64,
+        /// Upper end of the interval.
+        ci_high: f64,
+    },
+    /// Not measured, and why (shown as "not measured: why").
+    NotMeasured {
+        /// The reason, e.g. "valgrind not found".
+        not_measured: String,
+    },
+}
+
+impl Metric {
+    /// A not-measured marker with its reason.
+    pub fn missing(reason: impl Into<String>) -> Self {
+        Metric::NotMeasured {
+            not_measured: reason.into(),
+        }
+    }
+
+    /// The central value, when measured.
+    ///
+    /// ```
+    /// use heaplab::results::Metric;
+    /// assert_eq!(Metric::Count(8).value(), Some(8.0));
+    /// assert_eq!(Metric::missing("no valgrind").value(), None);
+    /// ```
+    pub fn value(&self) -> Option<f64> {
+        match self {
+            Metric::Count(v) => Some(*v as f64),
+            Metric::Estimate { median, .. } => Some(*median),
+            Metric::NotMeasured { .. } => None,
+        }
+    }
+
+    /// Checks the value is usable: finite, non-negative, interval around the median.
+    fn validate(&self) -> Result<(), String> {
+        match self {
+            Metric::Count(_) => Ok(()),
+            Metric::Estimate {
+                median,
+                ci_low,
+                ci_high,
+            } => {
+                let ok = [median, ci_low, ci_high]
+                    .iter()
+                    .all(|v| v.is_finite() && **v >= 0.0)
+                    && ci_low <= median
+                    && median <= ci_high;
+                ok.then_some(()).ok_or_else(|| {
+                    format!("estimate {median} [{ci_low}, {ci_high}] is not a finite interval around its median")
+                })
+            }
+            Metric::NotMeasured { not_measured } if not_measured.trim().is_empty() => {
+                Err("a not_measured entry has an empty reason".to_owned())
+            }
+            Metric::NotMeasured { .. } => Ok(()),
+        }
+    }
+}
+
+/// Which implementation produced a record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Source {
+    /// The Rust case, measured by the harness.
+    Rust,
+    /// The lab's `python/reference.py`, run by CPython.
+    Python,
+}
+
+/// One case at one size, from one source.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CaseRecord {
+    /// Lab id, e.g. `04-slots-vs-dict`.
+    pub lab: String,
+    /// Workload name.
+    pub workload: String,
+    /// Strategy name (for Python, the reference script's name).
+    pub strategy: String,
+    /// Input size.
+    pub n: u64,
+    /// Rust or Python.
+    pub source: Source,
+    /// Metric name (see [`metric`]) to value.
+    pub metrics: BTreeMap<String, Metric>,
+}
+
+impl CaseRecord {
+    /// The metric's value, when present and measured.
+    pub fn value(&self, name: &str) -> Option<f64> {
+        self.metrics.get(name).and_then(Metric::value)
+    }
+}
+
+/// A fact stated by a lab or its Python reference (see `heaplab_core::Fact`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FactRecord {
+    /// What is stated.
+    pub name: String,
+    /// Its value.
+    pub value: f64,
+    /// Its unit.
+    pub unit: String,
+    /// Who stated it.
+    pub source: Source,
+}
+
+/// A lab as described when the run was made.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LabRecord {
+    /// Lab id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Tutorial section mirrored.
+    pub section: String,
+    /// The tutorial's claims tested.
+    pub claims: Vec<String>,
+    /// Facts from both sources.
+    pub facts: Vec<FactRecord>,
+    /// Rust strategy to CPython counterpart, per workload: `workload/strategy` → python strategy.
+    pub python_counterparts: BTreeMap<String, String>,
+    /// Why CPython figures are absent, when they are.
+    pub python_not_measured: Option<String>,
+    /// Workloads whose output keeps what was built (peak per op is memory per object).
+    pub keeps_output: Vec<String>,
+}
+
+/// A whole run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Results {
+    /// [`SCHEMA_VERSION`] of the writer.
+    pub schema_version: u32,
+    /// Where, when and how the numbers were made.
+    pub provenance: Provenance,
+    /// The labs measured.
+    pub labs: Vec<LabRecord>,
+    /// Every record, Rust and Python.
+    pub cases: Vec<CaseRecord>,
+}
+
+/// Why a results file could not be used. Every variant names the file.
+#[derive(Debug)]
+pub enum LoadError {
+    /// The file could not be read (missing, a directory, no permission).
+    Unreadable(PathBuf, std::io::Error),
+    /// Not JSON, truncated, or not of this schema's shape.
+    Malformed(PathBuf, String),
+    /// Written by another schema version.
+    Version(PathBuf, u64),
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LoadError::Unreadable(path, err) => write!(f, "cannot read {}: {err}", path.display()),
+            LoadError::Malformed(path, why) => write!(
+                f,
+                "{} is not a valid heaplab results file: {why}; regenerate it with `heaplab bench`",
+                path.display()
+            ),
+            LoadError::Version(path, found) => write!(
+                f,
+                "{} has schema version {found}, this heaplab reads version {SCHEMA_VERSION}; regenerate it with `heaplab bench`",
+                path.display()
+            ),
+        }
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+impl Results {
+    /// Reads and validates a results file. Never modifies it.
+    ///
+    /// # Errors
+    ///
+    /// [`LoadError`] naming the file: unreadable, malformed (including
+    /// non-finite numbers, strings in place of numbers, missing fields), or
+    /// of another schema version.
+    pub fn load(path: &Path) -> Result<Self, LoadError> {
+        let text =
+            fs::read_to_string(path).map_err(|e| LoadError::Unreadable(path.to_owned(), e))?;
+        Self::parse(&text).map_err(|e| match e {
+            ParseError::Version(v) => LoadError::Version(path.to_owned(), v),
+            ParseError::Malformed(why) => LoadError::Malformed(path.to_owned(), why),
+        })
+    }
+
+    fn parse(text: &str) -> Result<Self, ParseError> {
+        let value: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| ParseError::Malformed(e.to_string()))?;
+        match value
+            .get("schema_version")
+            .and_then(serde_json::Value::as_u64)
+        {
+            Some(v) if v == u64::from(SCHEMA_VERSION) => {}
+            Some(v) => return Err(ParseError::Version(v)),
+            None => {
+                return Err(ParseError::Malformed(
+                    "no numeric schema_version".to_owned(),
+                ));
+            }
+        }
+        let results: Results =
+            serde_json::from_value(value).map_err(|e| ParseError::Malformed(e.to_string()))?;
+        results.validate().map_err(ParseError::Malformed)?;
+        Ok(results)
+    }
+
+    /// Checks every metric and that no record appears twice.
+    fn validate(&self) -> Result<(), String> {
+        let mut seen = std::collections::BTreeSet::new();
+        for record in &self.cases {
+            let key = (
+                &record.lab,
+                &record.workload,
+                &record.strategy,
+                record.n,
+                record.source,
+            );
+            if !seen.insert(key) {
+                return Err(format!(
+                    "record {}/{}/{}/{} ({:?}) appears twice",
+                    record.lab, record.workload, record.strategy, record.n, record.source
+                ));
+            }
+            for (name, metric) in &record.metrics {
+                metric.validate().map_err(|why| {
+                    format!(
+                        "{}/{}/{}/{} metric {name}: {why}",
+                        record.lab, record.workload, record.strategy, record.n
+                    )
+                })?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The record for a case key, from one source.
+    pub fn find(
+        &self,
+        lab: &str,
+        workload: &str,
+        strategy: &str,
+        n: u64,
+        source: Source,
+    ) -> Option<&CaseRecord> {
+        self.cases.iter().find(|r| {
+            r.lab == lab
+                && r.workload == workload
+                && r.strategy == strategy
+                && r.n == n
+                && r.source == source
+        })
+    }
+
+    /// Serializes and writes atomically (see [`write_atomic`]).
+    ///
+    /// # Errors
+    ///
+    /// The I/O error, with the path.
+    pub fn save(&self, path: &Path) -> Result<(), String> {
+        let mut text = serde_json::to_string_pretty(self).map_err(|e| e.to_string())?;
+        text.push('\n');
+        write_atomic(path, text.as_bytes())
+    }
+}
+
+enum ParseError {
+    Version(u64),
+    Malformed(String),
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same directory,
+/// flushed to disk, then renamed over `path`: a reader sees the old file or
+/// the new one, never half of one. Creates missing parent directories.
+///
+/// # Errors
+///
+/// A message naming the path; the temporary file is removed on failure.
+///
+/// ```
+/// let dir = std::env::temp_dir().join(format!("heaplab-doc-{}", std::process::id()));
+/// let path = dir.join("a.json");
+/// heaplab::results::write_atomic(&path, b"{}").unwrap();
+/// assert_eq!(std::fs::read(&path).unwrap(), b"{}");
+/// std::fs::remove_dir_all(&dir).unwrap();
+/// ```
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let name = path
+        .file_name()
+        .ok_or_else(|| format!("{} is not a file path", path.display()))?;
+    let tmp = dir.join(format!(
+        ".{}.{}.tmp",
+        name.to_string_lossy(),
+        std::process::id()
+    ));
+    let write = || -> std::io::Result<()> {
+        let mut file = fs::File::create(&tmp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        fs::rename(&tmp, path)
+    };
+    write().map_err(|e| {
+        let _ = fs::remove_file(&tmp);
+        format!("cannot write {}: {e}", path.display())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn untagged_metrics_round_trip() {
+        let metrics = [
+            Metric::Count(3),
+            Metric::Estimate {
+                median: 2.5,
+                ci_low: 2.0,
+                ci_high: 3.0,
+            },
+            Metric::missing("valgrind not found"),
+        ];
+        let json = serde_json::to_string(&metrics).unwrap();
+        assert_eq!(
+            json,
+            r#"[3,{"median":2.5,"ci_low":2.0,"ci_high":3.0},{"not_measured":"valgrind not found"}]"#
+        );
+        let back: Vec<Metric> = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, metrics);
+    }
+
+    #[test]
+    fn a_string_or_fraction_in_place_of_a_count_is_rejected() {
+        assert!(serde_json::from_str::<Metric>(r#""12""#).is_err());
+        assert!(serde_json::from_str::<Metric>("-1").is_err());
+        assert!(serde_json::from_str::<Metric>("NaN").is_err());
+    }
+
+    #[test]
+    fn an_inverted_interval_is_rejected() {
+        let bad = Metric::Estimate {
+            median: 1.0,
+            ci_low: 2.0,
+            ci_high: 3.0,
+        };
+        assert!(bad.validate().is_err());
+    }
+}

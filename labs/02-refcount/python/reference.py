@@ -1,0 +1,106 @@
+"""CPython reference for lab 02-refcount: the tutorial's reference-count loops.
+
+Every CPython object carries a reference count that every binding, container
+slot and argument changes. These loops mirror the tutorial's three
+(one name, three names, a list holding ten references) plus the copy of a
+handle and interning, at the sizes the harness passes. Run through
+`heaplab bench`, or alone: python3 reference.py --sizes 1000 --repeats 3
+"""
+
+import pathlib
+import sys
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[3] / "harness" / "python"))
+import heaplab_ref  # noqa: E402
+
+# The repeated text of the interning workload; the same 31 bytes as the Rust lab.
+INTERN_TEXT = "application/json; charset=utf-8"
+# Pieces joined at run time, so every copy is a new object (literals would be shared).
+INTERN_PARTS = INTERN_TEXT.split(";")
+
+
+def sizes_only(n):
+    return n
+
+
+def owners_1(n):
+    for _ in range(n):
+        triple = [1, 2, 3]
+        del triple
+    return n
+
+
+def owners_3(n):
+    for _ in range(n):
+        triple = [1, 2, 3]
+        second = triple
+        third = triple
+        del triple, second, third
+    return n
+
+
+def list_of_10(n):
+    for _ in range(n):
+        triple = [1, 2, 3]
+        holders = [triple] * 10
+        del holders, triple
+    return n
+
+
+def clone_setup(n):
+    return [1, 2, 3], n
+
+
+def clone_drop(data):
+    original, n = data
+    for _ in range(n):
+        another = original
+        del another
+    return original
+
+
+def copies(n):
+    return [";".join(INTERN_PARTS) for _ in range(n)]
+
+
+def interned(n):
+    return [sys.intern(";".join(INTERN_PARTS)) for _ in range(n)]
+
+
+CASES = [
+    ("owners-1", "refcount", sizes_only, owners_1),
+    ("owners-3", "refcount", sizes_only, owners_3),
+    ("list-of-10", "refcount", sizes_only, list_of_10),
+    ("clone-drop", "refcount", clone_setup, clone_drop),
+    ("intern", "copies", sizes_only, copies),
+    ("intern", "interned", sizes_only, interned),
+]
+
+
+def facts():
+    """The tutorial's refcount walk (example 5), measured here."""
+
+    class Tracked:
+        pass
+
+    obj = Tracked()
+    alone = sys.getrefcount(obj) - 1
+    in_list = [obj]
+    with_list = sys.getrefcount(obj) - 1
+    in_dict = {"obj": obj}
+    with_dict = sys.getrefcount(obj) - 1
+    del in_list, in_dict
+    after = sys.getrefcount(obj) - 1
+    return [
+        ("getrefcount(obj) - 1, one name", alone, "count"),
+        ("... after adding it to a list", with_list, "count"),
+        ("... after adding it to a dict too", with_dict, "count"),
+        ("... after deleting the list and the dict", after, "count"),
+        ("sys.getsizeof([1, 2, 3])", sys.getsizeof([1, 2, 3]), "bytes"),
+        ("sys.getsizeof(object())", sys.getsizeof(object()), "bytes"),
+        ("sys.getsizeof(INTERN_TEXT)", sys.getsizeof(INTERN_TEXT), "bytes"),
+    ]
+
+
+if __name__ == "__main__":
+    heaplab_ref.main("02-refcount", CASES, facts, default_sizes=[1_000, 10_000, 100_000])

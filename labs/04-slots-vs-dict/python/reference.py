@@ -1,0 +1,119 @@
+"""CPython reference for lab 04-slots-vs-dict: __slots__ against __dict__.
+
+Three-attribute point classes with and without __slots__, the hybrid
+(__slots__ that also lists '__dict__', one object in EXTRA_EVERY using it),
+a plain dict per point, and three parallel lists. Creation keeps the objects
+alive in a list, so peak_bytes / n is the memory of one object plus its list
+slot. Run through `heaplab bench`, or alone:
+python3 reference.py --sizes 1000 --repeats 3
+"""
+
+import pathlib
+import sys
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[3] / "harness" / "python"))
+import heaplab_ref  # noqa: E402
+
+# One hybrid object in EXTRA_EVERY gets a dynamic attribute; the same rule as the Rust lab.
+EXTRA_EVERY = 10
+
+
+class SlotsPoint:
+    __slots__ = ("x", "y", "z")
+
+    def __init__(self, x, y, z):
+        self.x = x
+        self.y = y
+        self.z = z
+
+
+class DictPoint:
+    def __init__(self, x, y, z):
+        self.x = x
+        self.y = y
+        self.z = z
+
+
+class HybridPoint:
+    __slots__ = ("x", "y", "z", "__dict__")
+
+    def __init__(self, x, y, z):
+        self.x = x
+        self.y = y
+        self.z = z
+
+
+def make_slots(n):
+    return [SlotsPoint(i, i + 1, i + 2) for i in range(n)]
+
+
+def make_dict(n):
+    return [DictPoint(i, i + 1, i + 2) for i in range(n)]
+
+
+def make_hybrid(n):
+    points = [HybridPoint(i, i + 1, i + 2) for i in range(n)]
+    for i in range(0, n, EXTRA_EVERY):
+        points[i].label = f"p{i}"
+    return points
+
+
+def make_plain_dict(n):
+    return [{"x": i, "y": i + 1, "z": i + 2} for i in range(n)]
+
+
+def make_columns(n):
+    return [i for i in range(n)], [i + 1 for i in range(n)], [i + 2 for i in range(n)]
+
+
+def read_attrs(points):
+    total = 0
+    for p in points:
+        total += p.x + p.y + p.z
+    return total, points
+
+
+def read_plain_dict(points):
+    total = 0
+    for p in points:
+        total += p["x"] + p["y"] + p["z"]
+    return total, points
+
+
+def read_columns(columns):
+    xs, ys, zs = columns
+    total = 0
+    for i in range(len(xs)):
+        total += xs[i] + ys[i] + zs[i]
+    return total, columns
+
+
+def identity(n):
+    return n
+
+
+MAKERS = [
+    ("slots", make_slots, read_attrs),
+    ("dict", make_dict, read_attrs),
+    ("hybrid", make_hybrid, read_attrs),
+    ("plain-dict", make_plain_dict, read_plain_dict),
+    ("columns", make_columns, read_columns),
+]
+CASES = [("create", name, identity, make) for name, make, _ in MAKERS] + [
+    ("read", name, make, read) for name, make, read in MAKERS
+]
+
+
+def facts():
+    slots, plain = SlotsPoint(1000, 1001, 1002), DictPoint(1000, 1001, 1002)
+    return [
+        ("sys.getsizeof(SlotsPoint)", sys.getsizeof(slots), "bytes"),
+        ("sys.getsizeof(DictPoint) (object only)", sys.getsizeof(plain), "bytes"),
+        ("sys.getsizeof(DictPoint().__dict__)", sys.getsizeof(plain.__dict__), "bytes"),
+        ("sys.getsizeof({'x':..,'y':..,'z':..})", sys.getsizeof({"x": 1, "y": 2, "z": 3}), "bytes"),
+        ("sys.getsizeof(1000) (one int attribute)", sys.getsizeof(1000), "bytes"),
+    ]
+
+
+if __name__ == "__main__":
+    heaplab_ref.main("04-slots-vs-dict", CASES, facts, default_sizes=[1_000, 10_000, 100_000, 1_000_000])
