@@ -11,8 +11,8 @@ help: ## List the targets
 bench: ## Measure every lab (heap, time, instructions, CPython): results/latest.json + results/REPORT.md
 	$(HEAPLAB) bench
 
-bench-quick: ## The same with sizes up to 10 000 and short timings (students; about a minute)
-	$(HEAPLAB) bench --quick
+bench-quick: ## The same with sizes up to 10 000 and short timings, into results/quick/ (students; about a minute)
+	$(HEAPLAB) bench --quick --out results/quick
 
 report: ## Regenerate results/REPORT.md and plots from results/latest.json
 	$(HEAPLAB) report

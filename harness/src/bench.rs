@@ -30,6 +30,18 @@ pub enum Line<'a> {
     Err(&'a str),
 }
 
+/// Why a finished child process failed: its exit status and the last
+/// non-empty line it printed on standard error (a panic message, usually).
+pub fn failure(out: &std::process::Output) -> String {
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let last = stderr
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("no message");
+    format!("{}: {last}", out.status)
+}
+
 /// The cargo to use: `$CARGO` (set when run through cargo), else `cargo`.
 pub fn cargo() -> String {
     std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned())

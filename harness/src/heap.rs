@@ -86,13 +86,7 @@ pub fn measure(exe: &Path, item: &Item) -> Result<HeapFigures, String> {
         .output()
         .map_err(|e| format!("cannot start {}: {e}", exe.display()))?;
     if !out.status.success() {
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        let last = stderr
-            .lines()
-            .rev()
-            .find(|l| !l.trim().is_empty())
-            .unwrap_or("no message");
-        return Err(format!("the case failed ({}): {last}", out.status));
+        return Err(format!("the case failed ({})", crate::bench::failure(&out)));
     }
     serde_json::from_slice(&out.stdout).map_err(|e| format!("unreadable heap figures: {e}"))
 }

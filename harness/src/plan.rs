@@ -275,6 +275,13 @@ mod tests {
     }
 
     #[test]
+    fn every_registered_case_runs_at_its_smallest_size() {
+        for item in Plan::new(Mode::Smoke, &[]).unwrap().items() {
+            item.case.prepare(item.n).run();
+        }
+    }
+
+    #[test]
     fn env_round_trips() {
         let plan = Plan::new(Mode::Quick, &["04".to_owned()]).unwrap();
         let env = plan.env();

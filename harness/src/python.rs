@@ -92,16 +92,10 @@ pub fn run(root: &Path, lab: &str, sizes: &[usize], repeats: usize) -> Result<Py
             _ => format!("cannot start {python}: {e}"),
         })?;
     if !out.status.success() {
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        let last = stderr
-            .lines()
-            .rev()
-            .find(|l| !l.trim().is_empty())
-            .unwrap_or("no message");
         return Err(format!(
-            "{} failed ({}): {last}",
+            "{} failed ({})",
             script.display(),
-            out.status
+            crate::bench::failure(&out)
         ));
     }
     let doc: Document = serde_json::from_slice(&out.stdout)

@@ -227,11 +227,6 @@ fn facts() -> Vec<Fact> {
         ),
         Fact::new("size_of::<String>()", size_of::<String>(), "bytes"),
         Fact::new("INTERN_TEXT length", INTERN_TEXT.len(), "bytes"),
-        Fact::new(
-            "per-object count fields in CPython (ob_refcnt)",
-            size_of::<isize>(),
-            "bytes",
-        ),
     ]
 }
 
@@ -300,13 +295,6 @@ pub fn lab() -> Lab {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn every_case_runs_at_its_smallest_size() {
-        for case in &lab().cases {
-            case.prepare(case.sizes[0]).run();
-        }
-    }
 
     #[test]
     fn owners_hold_the_expected_count() {

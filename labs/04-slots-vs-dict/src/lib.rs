@@ -255,11 +255,4 @@ mod tests {
         let with_extras = hybrids(n).iter().filter(|h| h.extras.is_some()).count();
         assert_eq!(with_extras, n / EXTRA_EVERY);
     }
-
-    #[test]
-    fn every_case_runs_at_its_smallest_size() {
-        for case in &lab().cases {
-            case.prepare(case.sizes[0]).run();
-        }
-    }
 }
