@@ -84,35 +84,48 @@ def measure(setup, run, n, repeats):
 
 
 def parse_sizes(text):
-    """'1000,10000' -> [1000, 10000]."""
+    """'1000,10000' -> (None, [1000, 10000]); 'read-lines=10,20' -> ('read-lines', [10, 20])."""
+    workload, _, numbers = text.rpartition("=")
     try:
-        sizes = [int(part) for part in text.split(",") if part]
+        sizes = [int(part) for part in numbers.split(",") if part]
     except ValueError:
         raise argparse.ArgumentTypeError(f"sizes must be whole numbers separated by commas, got {text!r}")
     if not sizes or min(sizes) <= 0:
         raise argparse.ArgumentTypeError("give at least one positive size")
-    return sizes
+    return (workload or None, sizes)
 
 
 def main(lab, cases, facts, default_sizes):
     """Measures every case at every size and prints the JSON document.
 
-    cases: list of (workload, strategy, setup, run); setup(n) builds the
-    input (not measured), run(input) is the measured work.
+    cases: list of (workload, strategy, setup, run) or (..., max_n);
+    setup(n) builds the input (not measured), run(input) is the measured
+    work; a case with max_n is skipped at sizes above it.
     facts: function returning a list of (name, value, unit).
     """
     parser = argparse.ArgumentParser(
         description=f"CPython reference for heaplab lab {lab}: prints JSON metrics to stdout."
     )
-    parser.add_argument("--sizes", type=parse_sizes, default=default_sizes, help="comma-separated sizes n")
+    parser.add_argument(
+        "--sizes",
+        type=parse_sizes,
+        action="append",
+        help="comma-separated sizes n for every workload, or WORKLOAD=n,n,... for one (repeatable)",
+    )
     parser.add_argument("--repeats", type=int, default=5, help="timed repeats per case (median reported)")
     args = parser.parse_args()
     if args.repeats < 1:
         parser.error("--repeats must be at least 1")
 
+    every = [sizes for workload, sizes in args.sizes or [] if workload is None]
+    per_workload = {workload: sizes for workload, sizes in args.sizes or [] if workload is not None}
+    fallback = every[-1] if every else (None if per_workload else default_sizes)
+
     records = []
-    for workload, strategy, setup, run in cases:
-        for n in args.sizes:
+    for workload, strategy, setup, run, *limit in cases:
+        for n in per_workload.get(workload, fallback) or []:
+            if limit and limit[0] is not None and n > limit[0]:
+                continue
             print(f"python {lab} {workload}/{strategy}/{n}", file=sys.stderr, flush=True)
             records.append(
                 {

@@ -4,7 +4,8 @@
 //! each case and size the harness starts a fresh `heaplab heap-case` process
 //! ([`measure`]), which prepares the case (setup is not profiled), starts a
 //! dhat profiler in testing mode, runs the case, drops its output, and
-//! prints the figures ([`measure_here`]). A fresh process per case means no
+//! prints the figures ([`measure_here`]) — while the case's environment
+//! (`Case::in_env`) still exists, so what it keeps holding counts as live. A fresh process per case means no
 //! allocation of the harness, of another case, or of the test runner can
 //! leak into the figures, and a panicking case costs only its own numbers.
 //!
@@ -55,11 +56,13 @@ pub fn measure_here(case: &Case, n: usize) -> HeapFigures {
     let mut prepared = case.prepare(n);
     let profiler = dhat::Profiler::builder().testing().build();
     prepared.run();
-    // Blocks made by setup are unknown to the profiler: freeing them
-    // here is not counted, so only the run's own blocks show as live.
-    drop(prepared);
+    // Blocks made by setup are unknown to the profiler: freeing them here
+    // is not counted, so only the run's own blocks show as live.
+    prepared.drop_output();
     let stats = dhat::HeapStats::get();
     drop(profiler);
+    // The environment (see `Case::in_env`) goes last, unmeasured.
+    drop(prepared);
     HeapFigures {
         allocs: stats.total_blocks,
         bytes: stats.total_bytes,

@@ -145,7 +145,7 @@ fn list(labs: &[String]) -> ExitCode {
             let sizes = format!("{:?}", case.sizes);
             let _ = writeln!(
                 text,
-                "    {:<12} {:<8} n = {sizes:<32} {}{python}",
+                "    {:<24} {:<18} n = {sizes:<28} {}{python}",
                 case.workload, case.strategy, case.about
             );
         }

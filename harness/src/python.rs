@@ -60,14 +60,20 @@ struct DocFact {
     unit: String,
 }
 
-/// Runs `root/labs/<lab>/python/reference.py` at `sizes`.
+/// Runs `root/labs/<lab>/python/reference.py`, each workload at its own
+/// sizes (`workload`, sizes); workloads not listed are not run.
 ///
 /// # Errors
 ///
 /// The reason to show as "not measured": interpreter or script missing,
 /// the script failed (its last line of error output), or printed JSON of
 /// the wrong shape.
-pub fn run(root: &Path, lab: &str, sizes: &[usize], repeats: usize) -> Result<PythonRun, String> {
+pub fn run(
+    root: &Path,
+    lab: &str,
+    sizes: &[(&str, Vec<usize>)],
+    repeats: usize,
+) -> Result<PythonRun, String> {
     let python = interpreter();
     let script = root
         .join("labs")
@@ -77,11 +83,14 @@ pub fn run(root: &Path, lab: &str, sizes: &[usize], repeats: usize) -> Result<Py
     if !script.is_file() {
         return Err(format!("no reference script at {}", script.display()));
     }
-    let sizes: Vec<String> = sizes.iter().map(usize::to_string).collect();
-    let out = Command::new(&python)
-        .arg(&script)
-        .arg("--sizes")
-        .arg(sizes.join(","))
+    let mut cmd = Command::new(&python);
+    cmd.arg(&script);
+    for (workload, ns) in sizes {
+        let ns: Vec<String> = ns.iter().map(usize::to_string).collect();
+        cmd.arg("--sizes")
+            .arg(format!("{workload}={}", ns.join(",")));
+    }
+    let out = cmd
         .arg("--repeats")
         .arg(repeats.to_string())
         .output()

@@ -12,7 +12,15 @@ use heaplab_core::Lab;
 /// ```
 pub fn labs() -> &'static [Lab] {
     static LABS: OnceLock<Vec<Lab>> = OnceLock::new();
-    LABS.get_or_init(|| vec![lab02_refcount::lab(), lab04_slots_vs_dict::lab()])
+    LABS.get_or_init(|| {
+        vec![
+            lab02_refcount::lab(),
+            lab04_slots_vs_dict::lab(),
+            lab05_weak_observers::lab(),
+            lab08_generators_vs_lists::lab(),
+            lab09_lru_vs_unbounded::lab(),
+        ]
+    })
 }
 
 /// The lab whose id is `query` or starts with `query` followed by `-`

@@ -275,11 +275,23 @@ pub fn bench(root: &Path, options: &Options) -> Result<Summary, String> {
         let python_not_measured = if skipped(Family::Python) {
             Some("skipped (--skip python)".to_owned())
         } else {
-            let mut sizes: Vec<usize> = lab.cases.iter().flat_map(|c| plan.mode.sizes(c)).collect();
-            sizes.sort_unstable();
-            sizes.dedup();
+            let sizes: Vec<(&str, Vec<usize>)> = lab
+                .workloads()
+                .into_iter()
+                .map(|workload| {
+                    let mut ns: Vec<usize> = lab
+                        .cases
+                        .iter()
+                        .filter(|c| c.workload == workload)
+                        .flat_map(|c| plan.mode.sizes(c))
+                        .collect();
+                    ns.sort_unstable();
+                    ns.dedup();
+                    (workload, ns)
+                })
+                .collect();
             let progress = Progress::new("python", 1);
-            progress.message(&format!("{}/python/reference.py at n = {sizes:?}", lab.id));
+            progress.message(&format!("{}/python/reference.py", lab.id));
             match python::run(root, lab.id, &sizes, plan.mode.python_repeats()) {
                 Ok(run) => {
                     progress.finish(&format!("{}: {} records", lab.id, run.cases.len()));

@@ -105,3 +105,73 @@ fn an_unknown_case_is_a_usage_error() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("heaplab list"));
 }
+
+/// One `Rc<Observer>` block: the observer and two counts.
+fn observer_block() -> u64 {
+    (size_of::<lab05_weak_observers::Observer>() + 2 * size_of::<usize>()) as u64
+}
+
+#[test]
+fn a_strong_subject_keeps_exactly_n_dropped_observers_alive() {
+    let figures = measure("05", "subscribe-release", "strong");
+    assert_eq!(figures.live_bytes, N as u64 * observer_block());
+    assert_eq!(
+        measure("05", "subscribe-release-notify", "strong").live_bytes,
+        N as u64 * observer_block()
+    );
+}
+
+#[test]
+fn downgrade_allocates_nothing_and_weak_keeps_blocks_until_pruned() {
+    let figures = measure("05", "subscribe-release", "weak");
+    // N observer blocks and the owners' Vec: `Rc::downgrade` adds no allocation.
+    assert_eq!(figures.allocs, N as u64 + 1);
+    // The values are gone but each block waits for its last `Weak`...
+    assert_eq!(figures.live_bytes, N as u64 * observer_block());
+    // ...which one notify prunes: no dead entry, nothing left.
+    assert_eq!(
+        measure("05", "subscribe-release-notify", "weak").live_bytes,
+        0
+    );
+    assert_eq!(
+        measure("05", "subscribe-release-notify", "slab").live_bytes,
+        0
+    );
+}
+
+#[test]
+fn iterator_pipelines_never_touch_the_heap() {
+    for workload in ["sum-squares", "first-10-even-squares"] {
+        let figures = measure("08", workload, "iterator");
+        assert_eq!((figures.allocs, figures.peak_bytes), (0, 0), "{workload}");
+    }
+}
+
+#[test]
+fn a_collected_vec_peaks_at_exactly_its_elements() {
+    let one_vec = (N * size_of::<u64>()) as u64;
+    let in_place = measure("08", "sum-squares", "in-place");
+    assert_eq!(
+        (in_place.allocs, in_place.peak_bytes),
+        (1, one_vec),
+        "map reuses the allocation"
+    );
+    let collected = measure("08", "sum-squares", "collect-each-step");
+    assert_eq!((collected.allocs, collected.peak_bytes), (2, 2 * one_vec));
+}
+
+#[test]
+fn a_warm_slab_lru_allocates_only_the_values_its_misses_compute() {
+    use lab09_lru_vs_unbounded::{Cache, KEYS_PER_SLOT, SlabLru, capacity, replay, zipf_trace};
+    let capacity = capacity(2 * N);
+    let keys = zipf_trace(2 * N, KEYS_PER_SLOT * capacity);
+    let mut cache = SlabLru::new(capacity);
+    replay(&mut cache, &keys[..N]);
+    let misses = N - replay(&mut cache, &keys[N..]);
+    let figures = measure("09", "warm", "slab-lru");
+    assert_eq!(figures.allocs, misses as u64);
+    assert_eq!(
+        figures.bytes,
+        (misses * lab09_lru_vs_unbounded::VALUE_BYTES) as u64
+    );
+}

@@ -214,7 +214,7 @@ pub struct Case {
 
 impl Case {
     /// A case from its two halves: `setup(n)` builds the input (never
-    /// measured) and `run(input)` is the measured work.
+    /// measured) and `run(input)` is the measured work, consuming the input.
     ///
     /// # Panics
     ///
@@ -240,6 +240,51 @@ impl Case {
         O: 'static,
         S: Fn(usize) -> I + Send + Sync + 'static,
         R: Fn(I) -> O + Send + Sync + 'static,
+    {
+        Self::in_env(
+            workload,
+            strategy,
+            sizes,
+            move |n| Some(setup(n)),
+            move |input: &mut Option<I>| run(input.take().expect("a prepared case runs once")),
+        )
+    }
+
+    /// A case that runs *inside* a long-lived environment: `setup(n)`
+    /// builds the environment (say, an event subject or a cache, never
+    /// measured) and `run(&mut env)` is the measured work. The environment
+    /// outlives the run: the heap family reads `live_bytes` after the
+    /// output is dropped but while the environment still exists, so what
+    /// the environment keeps holding — listeners nobody uses, entries
+    /// nobody evicts — shows as live.
+    ///
+    /// # Panics
+    ///
+    /// Panics if `sizes` is empty or not strictly ascending.
+    ///
+    /// ```
+    /// use heaplab_core::Case;
+    /// // The environment: a log that the run appends to and keeps.
+    /// let case = Case::in_env("append", "vec", &[4], |n| Vec::with_capacity(n), |log: &mut Vec<u64>| {
+    ///     log.extend(0..4);
+    ///     log.len()
+    /// });
+    /// let mut prepared = case.prepare(4);
+    /// prepared.run();
+    /// prepared.drop_output();
+    /// ```
+    pub fn in_env<I, O, S, R>(
+        workload: &'static str,
+        strategy: &'static str,
+        sizes: &'static [usize],
+        setup: S,
+        run: R,
+    ) -> Self
+    where
+        I: 'static,
+        O: 'static,
+        S: Fn(usize) -> I + Send + Sync + 'static,
+        R: Fn(&mut I) -> O + Send + Sync + 'static,
     {
         assert!(
             !sizes.is_empty() && sizes.windows(2).all(|w| w[0] < w[1]),
@@ -283,19 +328,22 @@ impl Case {
 
 /// The measured half of a case, after setup. Run it once, then drop it.
 ///
-/// Dropping it drops the run's output; the heap family measures that drop
-/// (bytes still live afterwards are a leak), the time and instruction
-/// families do not.
+/// The heap family measures [`Prepared::run`] and [`Prepared::drop_output`]
+/// (bytes still live afterwards are a leak, or what the environment still
+/// holds); the time and instruction families measure `run` only.
 pub trait Prepared {
-    /// Performs the measured work, keeping its output alive until `self`
-    /// is dropped. The input and output pass through
-    /// [`black_box`](std::hint::black_box), so the optimizer cannot delete
-    /// the work.
+    /// Performs the measured work, keeping its output alive until
+    /// [`Prepared::drop_output`] or until `self` is dropped. The input and
+    /// output pass through [`black_box`](std::hint::black_box), so the
+    /// optimizer cannot delete the work.
     ///
     /// # Panics
     ///
-    /// Panics when called a second time: the input was consumed.
+    /// Panics when called a second time.
     fn run(&mut self);
+
+    /// Drops the run's output, keeping the environment (see [`Case::in_env`]).
+    fn drop_output(&mut self);
 }
 
 /// The type-erased pair of halves behind a [`Case`].
@@ -313,29 +361,37 @@ where
     I: 'static,
     O: 'static,
     S: Fn(usize) -> I + Send + Sync,
-    R: Fn(I) -> O + Send + Sync,
+    R: Fn(&mut I) -> O + Send + Sync,
 {
     fn prepare(&self, n: usize) -> Box<dyn Prepared + '_> {
         Box::new(Staged {
-            input: Some((self.setup)(n)),
+            env: (self.setup)(n),
             output: None,
+            ran: false,
             run: &self.run,
         })
     }
 }
 
 struct Staged<'a, I, O, R> {
-    // `Some` until `run` consumes it.
-    input: Option<I>,
-    // `None` until `run` stores the result; dropped with `self`.
+    // What setup built; lives until `self` is dropped.
+    env: I,
+    // `None` until `run` stores the result, and again after `drop_output`.
     output: Option<O>,
+    // Whether `run` was called; it may be called once.
+    ran: bool,
     run: &'a R,
 }
 
-impl<I, O, R: Fn(I) -> O> Prepared for Staged<'_, I, O, R> {
+impl<I, O, R: Fn(&mut I) -> O> Prepared for Staged<'_, I, O, R> {
     fn run(&mut self) {
-        let input = self.input.take().expect("a prepared case runs once");
-        self.output = Some(black_box((self.run)(black_box(input))));
+        assert!(!self.ran, "a prepared case runs once");
+        self.ran = true;
+        self.output = Some(black_box((self.run)(black_box(&mut self.env))));
+    }
+
+    fn drop_output(&mut self) {
+        self.output = None;
     }
 }
 

@@ -1,0 +1,156 @@
+"""CPython reference for lab 05-weak-observers: the tutorial's two emitters.
+
+The "bad emitter" keeps its observers in a list (strong references); the
+"good emitter" keeps weakref.ref objects and prunes the dead ones on emit.
+Beside them: a dict against a WeakValueDictionary whose values' owners drop
+them, and weakref.finalize callbacks. The subject (or cache) is built by
+setup and stays alive after the run, so live_bytes is what it still holds.
+Run through `heaplab bench`, or alone: python3 reference.py --sizes 1000
+"""
+
+import pathlib
+import sys
+import weakref
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[3] / "harness" / "python"))
+import heaplab_ref  # noqa: E402
+
+# Notify once every this many subscribe/release pairs in the churn workload (as in Rust).
+CHURN_NOTIFY_EVERY = 64
+
+
+class Observer:
+    __slots__ = ("id", "seen", "__weakref__")
+
+    def __init__(self, id_):
+        self.id = id_
+        self.seen = 0
+
+    def update(self, event):
+        self.seen += event
+
+
+class StrongSubject:
+    def __init__(self):
+        self.listeners = []
+
+    def subscribe(self, id_):
+        observer = Observer(id_)
+        self.listeners.append(observer)
+        return observer
+
+    def notify(self, event):
+        for observer in self.listeners:
+            observer.update(event)
+        return len(self.listeners)
+
+
+class WeakSubject:
+    def __init__(self):
+        self.listeners = []
+
+    def subscribe(self, id_):
+        observer = Observer(id_)
+        self.listeners.append(weakref.ref(observer))
+        return observer
+
+    def notify(self, event):
+        self.listeners = [ref for ref in self.listeners if ref() is not None]
+        for ref in self.listeners:
+            observer = ref()
+            if observer is not None:
+                observer.update(event)
+        return len(self.listeners)
+
+
+def empty(kind):
+    return lambda n: (kind(), n)
+
+
+def subscribe_release(data):
+    subject, n = data
+    owners = [subject.subscribe(i) for i in range(n)]
+    del owners
+    return n
+
+
+def subscribe_release_notify(data):
+    subscribe_release(data)
+    return data[0].notify(1)
+
+
+def churn(data):
+    subject, n = data
+    notified = 0
+    for i in range(n):
+        owner = subject.subscribe(i)
+        del owner
+        if (i + 1) % CHURN_NOTIFY_EVERY == 0:
+            notified += subject.notify(1)
+    return notified
+
+
+def live(kind):
+    def setup(n):
+        subject = kind()
+        owners = [subject.subscribe(i) for i in range(n)]
+        return subject, owners
+
+    return setup
+
+
+def notify(data):
+    return data[0].notify(1)
+
+
+def fill(kind):
+    def run(data):
+        cache, n = data
+        owners = [Observer(i) for i in range(n)]
+        for owner in owners:
+            cache[owner.id] = owner
+        del owners
+        return len(cache)
+
+    return run
+
+
+def finalize(n):
+    closed = [0]
+
+    def cleanup():
+        closed[0] += 1
+
+    resources = [Observer(i) for i in range(n)]
+    finalizers = [weakref.finalize(resource, cleanup) for resource in resources]
+    del resources
+    assert all(not f.alive for f in finalizers)
+    return closed[0]
+
+
+CASES = []
+for name, kind in (("strong", StrongSubject), ("weak", WeakSubject)):
+    CASES += [
+        ("subscribe-release", name, empty(kind), subscribe_release),
+        ("subscribe-release-notify", name, empty(kind), subscribe_release_notify),
+        ("churn", name, empty(kind), churn),
+        ("notify", name, live(kind), notify),
+    ]
+CASES += [
+    ("value-cache", "dict", lambda n: ({}, n), fill(dict)),
+    ("value-cache", "weak-values", lambda n: (weakref.WeakValueDictionary(), n), fill(weakref.WeakValueDictionary)),
+    ("finalize", "finalize", lambda n: n, finalize),
+]
+
+
+def facts():
+    observer = Observer(1)
+    return [
+        ("sys.getsizeof(Observer)", sys.getsizeof(observer), "bytes"),
+        ("sys.getsizeof(weakref.ref(observer))", sys.getsizeof(weakref.ref(observer)), "bytes"),
+        ("finalize: callbacks run for 1 000 dropped objects", finalize(1_000), "count"),
+    ]
+
+
+if __name__ == "__main__":
+    heaplab_ref.main("05-weak-observers", CASES, facts, default_sizes=[1_000, 10_000, 100_000])

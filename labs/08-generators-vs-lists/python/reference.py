@@ -1,0 +1,99 @@
+"""CPython reference for lab 08-generators-vs-lists: the tutorial's generator examples.
+
+Sum of squares and the first ten even squares, with a generator chain and
+with a list at every step, and a text file read line by line against read
+whole (the same generated file as the Rust lab: 42-byte lines in the temp
+directory). Run through `heaplab bench`, or alone:
+python3 reference.py --sizes 100000 --repeats 3
+"""
+
+import itertools
+import os
+import pathlib
+import sys
+import tempfile
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[3] / "harness" / "python"))
+import heaplab_ref  # noqa: E402
+
+FIRST = 10  # even squares wanted, as in the Rust lab
+
+
+def line(i):
+    return f"event {i:010} status=ok latency_us=042\n"
+
+
+def lines_file(n):
+    """The Rust lab's file: same name, same bytes; written once, atomically."""
+    path = pathlib.Path(tempfile.gettempdir()) / f"heaplab-lab08-{n}-lines.txt"
+    if path.exists() and path.stat().st_size == n * len(line(0)):
+        return path
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    with open(tmp, "w") as out:
+        for i in range(n):
+            out.write(line(i))
+    os.replace(tmp, path)
+    return path
+
+
+def sum_squares_generator(n):
+    return sum(i * i for i in range(n))
+
+
+def sum_squares_list(n):
+    data = [i for i in range(n)]
+    squares = [x * x for x in data]
+    return sum(squares)
+
+
+def first_generator(n):
+    evens = (x for x in range(n) if x % 2 == 0)
+    squares = (x * x for x in evens)
+    return sum(itertools.islice(squares, FIRST))
+
+
+def first_list(n):
+    data = list(range(n))
+    evens = [x for x in data if x % 2 == 0]
+    squares = [x * x for x in evens]
+    return sum(squares[:FIRST])
+
+
+def line_by_line(path):
+    total = 0
+    with open(path) as f:
+        for text in f:
+            total += len(text) - 1
+    return total
+
+
+def readlines(path):
+    with open(path) as f:
+        lines = f.read().splitlines()
+    return sum(len(text) for text in lines)
+
+
+def same(n):
+    return n
+
+
+CASES = [
+    ("sum-squares", "generator", same, sum_squares_generator),
+    ("sum-squares", "list", same, sum_squares_list),
+    ("first-10-even-squares", "generator", same, first_generator),
+    ("first-10-even-squares", "list", same, first_list),
+    ("read-lines", "line-by-line", lines_file, line_by_line),
+    ("read-lines", "readlines", lines_file, readlines),
+]
+
+
+def facts():
+    return [
+        ("sys.getsizeof(a generator object)", sys.getsizeof(i for i in range(10)), "bytes"),
+        ("sys.getsizeof(list(range(1000)))", sys.getsizeof(list(range(1000))), "bytes"),
+        ("bytes per generated line", len(line(0)), "bytes"),
+    ]
+
+
+if __name__ == "__main__":
+    heaplab_ref.main("08-generators-vs-lists", CASES, facts, default_sizes=[1_000, 100_000, 10_000_000])
