@@ -3,7 +3,7 @@ CARGO ?= cargo
 HEAPLAB := $(CARGO) run --quiet --release -p heaplab --
 
 .DEFAULT_GOAL := help
-.PHONY: help bench bench-quick report list test
+.PHONY: help bench bench-quick report list baseline regress test
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 16
@@ -19,6 +19,12 @@ report: ## Regenerate results/REPORT.md and plots from results/latest.json
 
 list: ## List labs, cases and sizes
 	$(HEAPLAB) list
+
+baseline: ## Measure (quick sizes) and save results/baseline.json, the regression baseline
+	$(HEAPLAB) baseline save
+
+regress: ## Measure (quick sizes) and compare with results/baseline.json: exit 3 on a regression
+	$(HEAPLAB) regress
 
 test: ## What CI runs: format, lints, unit + doc tests, and an end-to-end smoke run
 	$(CARGO) fmt --all -- --check

@@ -28,9 +28,13 @@ fn cases(group: &mut BinaryBenchmarkGroup) {
     });
     for item in plan.items() {
         let key = item.key();
+        // iai-callgrind clears the environment of the command it measures;
+        // heaplab's own variables (the plan, the calibration knobs) go through.
+        let heaplab_env = std::env::vars().filter(|(k, _)| k.starts_with("HEAPLAB_"));
         let command = Command::new(env!("CARGO_BIN_EXE_heaplab-run-case"))
             .args([item.lab.id, item.case.workload, item.case.strategy])
             .arg(item.n.to_string())
+            .envs(heaplab_env)
             .build();
         group.binary_benchmark(
             BinaryBenchmark::new(ident(&key)).bench(Bench::new("case").command(command)),

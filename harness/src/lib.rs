@@ -16,6 +16,10 @@
 pub use heaplab_core;
 
 pub mod bench;
+pub mod calibration;
+pub mod compare;
+pub mod export;
+pub mod gate;
 pub mod heap;
 pub mod instructions;
 pub mod plan;
@@ -26,5 +30,6 @@ pub mod registry;
 pub mod report;
 pub mod results;
 pub mod run;
+pub mod smoke;
 pub mod time;
 pub mod tools;

@@ -10,8 +10,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use heaplab::compare::Thresholds;
+use heaplab::gate::{self, GateError};
 use heaplab::plan::{Mode, Plan};
-use heaplab::results::{Metric, Results, Source};
+use heaplab::results::Results;
 use heaplab::run::{self, Family, Options};
 use heaplab::{heap, registry, report};
 
@@ -31,7 +33,7 @@ static ALLOC: dhat::Alloc = dhat::Alloc;
 bytes, peak, bytes left live = leaked), wall time with criterion, instructions with iai-callgrind — \
 beside the lab's CPython reference script, then writes results/latest.json and results/REPORT.md with plots.\n\n\
 Exit codes: 0 ok, 1 the run itself failed, 2 bad input, 3 regression found.",
-    after_help = "Examples:\n  heaplab list\n  heaplab bench --quick --lab 04\n  heaplab bench            (full run, ~10 minutes)\n  heaplab report --results results/latest.json"
+    after_help = "Examples:\n  heaplab list\n  heaplab bench --quick --lab 04 --out results/quick\n  heaplab bench                      (full run; see README for its duration)\n  heaplab report --results results/latest.json\n  heaplab baseline save && heaplab regress\n  heaplab compare old.json new.json\n  heaplab export --format bmf > bmf.json"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -76,7 +78,64 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
-    /// Run a smoke bench into a temporary directory and check what it wrote (used by `make test`).
+    /// Save the regression baseline (results/baseline.json) from a measured run.
+    Baseline {
+        #[command(subcommand)]
+        action: BaselineAction,
+    },
+    /// Measure (quick by default) and compare with the baseline: exit 3 on a regression.
+    #[command(
+        long_about = "Measures (quick sizes by default, --full for all) and compares every Rust case \
+with the baseline. Heap figures are exact: any increase in allocs or bytes (tolerances below) is a \
+regression, and live_bytes going from 0 to anything is always one (a new leak). Instructions: a rise \
+beyond --instructions-pct. Time: only when the confidence intervals do not overlap and the median rose \
+more than --time-noise-pct; a warning unless --fail-on-time. Improvements are reported, never fail.\n\n\
+Exit codes: 0 no regression, 3 regression, 2 baseline missing/unreadable/other schema, 1 the run failed."
+    )]
+    Regress {
+        /// Measure every size instead of the quick ones (the baseline should be saved the same way).
+        #[arg(long)]
+        full: bool,
+        /// Only these labs (repeatable).
+        #[arg(long)]
+        lab: Vec<String>,
+        /// The baseline to compare with.
+        #[arg(long, default_value = heaplab::gate::BASELINE)]
+        baseline: PathBuf,
+        /// Where to write the Markdown summary (also appended to $GITHUB_STEP_SUMMARY when set).
+        #[arg(long, default_value = "target/heaplab/regress-summary.md")]
+        summary: PathBuf,
+        #[command(flatten)]
+        thresholds: Thresholds,
+        /// Never install valgrind or iai-callgrind-runner.
+        #[arg(long)]
+        no_install: bool,
+    },
+    /// Compare two results files without measuring: the same table and exit codes as `regress`.
+    Compare {
+        /// The older results (the baseline).
+        old: PathBuf,
+        /// The newer results.
+        new: PathBuf,
+        /// Where to write the Markdown summary.
+        #[arg(long, default_value = "target/heaplab/compare-summary.md")]
+        summary: PathBuf,
+        #[command(flatten)]
+        thresholds: Thresholds,
+    },
+    /// Export a results file for other tools (Bencher Metric Format).
+    Export {
+        /// Output format.
+        #[arg(long, value_enum, default_value = "bmf")]
+        format: ExportFormat,
+        /// The results file to export.
+        #[arg(long, default_value = "results/latest.json")]
+        results: PathBuf,
+        /// Write here instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// End-to-end check used by `make test`: a smoke bench, its outputs, and the gate's self-test.
     Smoke,
     /// Internal: measure one case's heap figures in this process and print them as JSON.
     #[command(hide = true)]
@@ -86,6 +145,28 @@ enum Command {
         strategy: String,
         n: usize,
     },
+}
+
+#[derive(Subcommand)]
+enum BaselineAction {
+    /// Measure (quick sizes unless --full) and write the baseline; or copy an existing results file.
+    Save {
+        /// Measure every size (use `regress --full` with it).
+        #[arg(long, conflicts_with = "from")]
+        full: bool,
+        /// Take this results file instead of measuring.
+        #[arg(long)]
+        from: Option<PathBuf>,
+        /// Where to write.
+        #[arg(long, default_value = heaplab::gate::BASELINE)]
+        to: PathBuf,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ExportFormat {
+    /// Bencher Metric Format (JSON).
+    Bmf,
 }
 
 fn main() -> ExitCode {
@@ -110,6 +191,46 @@ fn main() -> ExitCode {
                 .map_or_else(|code| code, |_| ExitCode::SUCCESS)
         }
         Command::Report { results, out } => regenerate(&results, out),
+        Command::Baseline {
+            action: BaselineAction::Save { full, from, to },
+        } => {
+            let mode = if full { Mode::Full } else { Mode::Quick };
+            gated(Plan::new(mode, &[]).map_err(usage).and_then(|plan| {
+                let root = run::workspace_root();
+                let path = gate::save_baseline(&root, plan, from.as_deref(), &to, true)?;
+                eprintln!("heaplab: baseline written to {}", path.display());
+                Ok(0)
+            }))
+        }
+        Command::Regress {
+            full,
+            lab,
+            baseline,
+            summary,
+            thresholds,
+            no_install,
+        } => {
+            let mode = if full { Mode::Full } else { Mode::Quick };
+            gated(Plan::new(mode, &lab).map_err(usage).and_then(|plan| {
+                let root = run::workspace_root();
+                let comparison = gate::regress(&root, plan, &baseline, &thresholds, !no_install)?;
+                gate::report(&comparison, &baseline.display().to_string(), &summary)
+            }))
+        }
+        Command::Compare {
+            old,
+            new,
+            summary,
+            thresholds,
+        } => gated(
+            gate::compare_files(&old, &new, &thresholds)
+                .and_then(|c| gate::report(&c, &old.display().to_string(), &summary)),
+        ),
+        Command::Export {
+            format: ExportFormat::Bmf,
+            results,
+            out,
+        } => export(&results, out.as_deref()),
         Command::Smoke => smoke(),
         Command::HeapCase {
             lab,
@@ -117,6 +238,38 @@ fn main() -> ExitCode {
             strategy,
             n,
         } => heap_case(&lab, &workload, &strategy, n),
+    }
+}
+
+fn usage(message: String) -> GateError {
+    GateError { code: 2, message }
+}
+
+/// The exit code of a gate command, printing its error.
+fn gated(result: Result<u8, GateError>) -> ExitCode {
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => fail(e.code, &e.message),
+    }
+}
+
+fn export(results: &Path, out: Option<&Path>) -> ExitCode {
+    let loaded = match Results::load(results) {
+        Ok(loaded) => loaded,
+        Err(why) => return fail(2, &why.to_string()),
+    };
+    let mut text = serde_json::to_string_pretty(&heaplab::export::bmf(&loaded))
+        .expect("JSON value serializes");
+    text.push('\n');
+    match out {
+        None => {
+            let _ = std::io::stdout().lock().write_all(text.as_bytes());
+            ExitCode::SUCCESS
+        }
+        Some(path) => match heaplab::results::write_atomic(path, text.as_bytes()) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(why) => fail(1, &why),
+        },
     }
 }
 
@@ -217,19 +370,23 @@ fn heap_case(lab: &str, workload: &str, strategy: &str, n: usize) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// `make test`'s end-to-end check: a smoke bench into a temporary
-/// directory, then every promise about what it wrote.
+/// `make test`'s end-to-end check (see `heaplab::smoke`).
 fn smoke() -> ExitCode {
     let out = std::env::temp_dir().join(format!("heaplab-smoke-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&out);
-    let latest = match bench(Mode::Smoke, &[], out.clone(), Vec::new(), true) {
-        Ok(latest) => latest,
-        Err(code) => return code,
-    };
-    let problems = check_smoke(&latest, &out);
+    if let Err(code) = bench(Mode::Smoke, &[], out.clone(), Vec::new(), true) {
+        return code;
+    }
+    let mut problems = heaplab::smoke::check_outputs(&out);
+    match std::env::current_exe() {
+        Ok(exe) => problems.extend(heaplab::smoke::check_gate(&exe, &out.join("gate"))),
+        Err(e) => problems.push(format!("cannot find the heaplab executable: {e}")),
+    }
     if problems.is_empty() {
         let _ = std::fs::remove_dir_all(&out);
-        eprintln!("heaplab smoke: ok (results, run copy, report and plots written and valid)");
+        eprintln!(
+            "heaplab smoke: ok (results, report and plots valid; the gate passes unchanged code and catches 3 injected regressions)"
+        );
         ExitCode::SUCCESS
     } else {
         for problem in &problems {
@@ -240,82 +397,4 @@ fn smoke() -> ExitCode {
             &format!("smoke check failed; output kept in {}", out.display()),
         )
     }
-}
-
-fn check_smoke(latest: &Path, out: &Path) -> Vec<String> {
-    let mut problems = Vec::new();
-    let results = match Results::load(latest) {
-        Ok(results) => results,
-        Err(why) => return vec![why.to_string()],
-    };
-    let expected = Plan::new(Mode::Smoke, &[])
-        .map(|p| p.items().len())
-        .unwrap_or_default();
-    let rust: Vec<_> = results
-        .cases
-        .iter()
-        .filter(|r| r.source == Source::Rust)
-        .collect();
-    if rust.len() != expected {
-        problems.push(format!("{} Rust records, expected {expected}", rust.len()));
-    }
-    for record in &rust {
-        for name in heaplab::results::metric::ALL {
-            if !matches!(
-                record.metrics.get(name),
-                Some(Metric::Count(_) | Metric::Estimate { .. })
-            ) {
-                problems.push(format!(
-                    "{}/{}/{}/{}: {name} is {:?}",
-                    record.lab,
-                    record.workload,
-                    record.strategy,
-                    record.n,
-                    record.metrics.get(name)
-                ));
-            }
-        }
-    }
-    for lab in &results.labs {
-        let python = results
-            .cases
-            .iter()
-            .filter(|r| r.lab == lab.id && r.source == Source::Python)
-            .count();
-        if python == 0 {
-            problems.push(format!(
-                "{}: no CPython records ({:?})",
-                lab.id, lab.python_not_measured
-            ));
-        }
-    }
-    match std::fs::read_to_string(out.join(report::REPORT_FILE)) {
-        Err(e) => problems.push(format!("no report: {e}")),
-        Ok(md) => {
-            for lab in &results.labs {
-                if !md.contains(&format!("## {} — ", lab.id)) {
-                    problems.push(format!("report has no section for {}", lab.id));
-                }
-            }
-            let plots: Vec<&str> = md
-                .split("](plots/")
-                .skip(1)
-                .filter_map(|s| s.split(')').next())
-                .collect();
-            if plots.is_empty() {
-                problems.push("report links no plot".to_owned());
-            }
-            for plot in plots {
-                let path = out.join("plots").join(plot);
-                match std::fs::read_to_string(&path) {
-                    Ok(svg) if svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>") => {}
-                    _ => problems.push(format!(
-                        "plot {} is missing or not an SVG document",
-                        path.display()
-                    )),
-                }
-            }
-        }
-    }
-    problems
 }

@@ -1,4 +1,8 @@
 //! The one list of labs. Adding a lab: one line in [`labs`].
+//!
+//! With `HEAPLAB_CALIBRATION=1` the test-only [`crate::calibration`] lab is
+//! registered first; every process of a run (the harness, `heap-case`, the
+//! bench binaries) sees the same variable and so the same list.
 
 use std::sync::OnceLock;
 
@@ -13,13 +17,17 @@ use heaplab_core::Lab;
 pub fn labs() -> &'static [Lab] {
     static LABS: OnceLock<Vec<Lab>> = OnceLock::new();
     LABS.get_or_init(|| {
-        vec![
-            lab02_refcount::lab(),
-            lab04_slots_vs_dict::lab(),
-            lab05_weak_observers::lab(),
-            lab08_generators_vs_lists::lab(),
-            lab09_lru_vs_unbounded::lab(),
-        ]
+        let calibration = crate::calibration::enabled().then(crate::calibration::lab);
+        calibration
+            .into_iter()
+            .chain([
+                lab02_refcount::lab(),
+                lab04_slots_vs_dict::lab(),
+                lab05_weak_observers::lab(),
+                lab08_generators_vs_lists::lab(),
+                lab09_lru_vs_unbounded::lab(),
+            ])
+            .collect()
     })
 }
 

@@ -163,7 +163,7 @@ fn a_collected_vec_peaks_at_exactly_its_elements() {
 #[test]
 fn a_warm_slab_lru_allocates_only_the_values_its_misses_compute() {
     use lab09_lru_vs_unbounded::{Cache, KEYS_PER_SLOT, SlabLru, capacity, replay, zipf_trace};
-    let capacity = capacity(2 * N);
+    let capacity = capacity(N);
     let keys = zipf_trace(2 * N, KEYS_PER_SLOT * capacity);
     let mut cache = SlabLru::new(capacity);
     replay(&mut cache, &keys[..N]);

@@ -124,8 +124,8 @@ def cold(kind):
 
 def warm_setup(kind):
     def setup(n):
-        keys = zipf_trace(2 * n, KEYS_PER_SLOT * capacity(2 * n))
-        cache = kind(capacity(2 * n))
+        keys = zipf_trace(2 * n, KEYS_PER_SLOT * capacity(n))  # same capacity as `trace` at n
+        cache = kind(capacity(n))
         replay(cache, keys[:n])
         return cache, keys[n:]
 

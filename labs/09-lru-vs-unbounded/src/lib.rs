@@ -337,7 +337,9 @@ fn warm<C: Cache + 'static>(strategy: &'static str, sizes: &'static [usize]) -> 
         strategy,
         sizes,
         |n| {
-            let (mut keys, capacity) = trace(2 * n);
+            // Twice the operations, same capacity and key space as `trace` at n.
+            let capacity = capacity(n);
+            let mut keys = zipf_trace(2 * n, KEYS_PER_SLOT * capacity);
             let second = keys.split_off(n);
             let mut cache = C::new(capacity);
             replay(&mut cache, &keys);

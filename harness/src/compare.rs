@@ -1,0 +1,659 @@
+//! Comparing two runs: the regression gate behind `heaplab regress` and
+//! `heaplab compare`.
+//!
+//! Rules per metric family (each threshold configurable, see [`Thresholds`]):
+//!
+//! | family | metrics | regression when | why |
+//! | --- | --- | --- | --- |
+//! | heap | `allocs` | any increase beyond [`Thresholds::count_tolerance`] (default 0) | dhat counts are exact and deterministic |
+//! | heap | `bytes`, `peak_bytes`, `live_bytes` | an increase beyond [`Thresholds::bytes_tolerance_pct`] (default 0%) | requested sizes are deterministic for one toolchain |
+//! | heap | `live_bytes` | going from 0 to anything, whatever the tolerance | a new leak |
+//! | instructions | `instructions` | an increase beyond [`Thresholds::instructions_pct`] (default 1%) | callgrind counts repeat; code layout may shift them slightly |
+//! | time | `time_ns` | the intervals do not overlap *and* the median rose more than [`Thresholds::time_noise_pct`] (default 5%) | wall time is noisy: a warning unless [`Thresholds::fail_on_time`] |
+//!
+//! Decreases beyond the same thresholds are reported as improvements and
+//! never fail. Only Rust records are gated; CPython's are the reference, not
+//! the product. A case in one run and not the other is reported, not skipped.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+
+use crate::results::{CaseRecord, Metric, Results, Source, metric};
+
+/// The thresholds of the gate.
+#[derive(Debug, Clone, Copy, PartialEq, clap::Args)]
+pub struct Thresholds {
+    /// Allocation count increase tolerated (absolute, per case).
+    #[arg(long, default_value_t = 0)]
+    pub count_tolerance: u64,
+    /// Byte increase tolerated, in percent (bytes, peak_bytes, live_bytes).
+    #[arg(long, default_value_t = 0.0)]
+    pub bytes_tolerance_pct: f64,
+    /// Instruction increase tolerated, in percent.
+    #[arg(long, default_value_t = 1.0)]
+    pub instructions_pct: f64,
+    /// Median time increase below which a time change is noise, in percent.
+    #[arg(long, default_value_t = 5.0)]
+    pub time_noise_pct: f64,
+    /// Make a time regression fail the gate (by default it only warns).
+    #[arg(long)]
+    pub fail_on_time: bool,
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Self {
+            count_tolerance: 0,
+            bytes_tolerance_pct: 0.0,
+            instructions_pct: 1.0,
+            time_noise_pct: 5.0,
+            fail_on_time: false,
+        }
+    }
+}
+
+/// The verdict on one metric of one case.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Verdict {
+    /// Worse beyond the threshold: fails the gate.
+    Regression,
+    /// A time regression that only warns (no `--fail-on-time`).
+    Warning,
+    /// Better beyond the threshold.
+    Improvement,
+    /// Within the threshold.
+    Unchanged,
+    /// One side not measured: not compared.
+    NotCompared,
+}
+
+impl Verdict {
+    fn label(self) -> &'static str {
+        match self {
+            Verdict::Regression => "REGRESSION",
+            Verdict::Warning => "warning",
+            Verdict::Improvement => "improvement",
+            Verdict::Unchanged => "unchanged",
+            Verdict::NotCompared => "not compared",
+        }
+    }
+}
+
+/// One compared metric.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Row {
+    /// `lab/workload/strategy/n`.
+    pub case: String,
+    /// Metric name.
+    pub metric: &'static str,
+    /// Baseline value, when measured.
+    pub baseline: Option<f64>,
+    /// This run's value, when measured.
+    pub now: Option<f64>,
+    /// The verdict.
+    pub verdict: Verdict,
+    /// Why, in a few words (a new leak, non-overlapping intervals, a reason not measured).
+    pub note: String,
+}
+
+/// The whole comparison.
+#[derive(Debug, Default)]
+pub struct Comparison {
+    /// Every metric that changed, or could not be compared, worst first.
+    pub rows: Vec<Row>,
+    /// Metrics compared and found unchanged (not listed as rows).
+    pub unchanged: usize,
+    /// Case keys in the baseline but not in this run.
+    pub missing: Vec<String>,
+    /// Case keys in this run but not in the baseline.
+    pub added: Vec<String>,
+    /// Provenance differences worth a warning: (what, baseline, now).
+    pub provenance: Vec<(String, String, String)>,
+}
+
+impl Comparison {
+    /// Whether the gate fails (exit code 3).
+    pub fn regressed(&self) -> bool {
+        self.rows.iter().any(|r| r.verdict == Verdict::Regression)
+    }
+
+    /// Rows with the given verdict.
+    pub fn count(&self, verdict: Verdict) -> usize {
+        self.rows.iter().filter(|r| r.verdict == verdict).count()
+    }
+}
+
+fn key(r: &CaseRecord) -> String {
+    crate::plan::case_key(&r.lab, &r.workload, &r.strategy, r.n as usize)
+}
+
+/// Compares `now` against `baseline` (Rust records only).
+///
+/// ```
+/// use heaplab::compare::{compare, Thresholds};
+/// # let results = heaplab::compare::example(&[("allocs", 10)]);
+/// let same = compare(&results, &results, &Thresholds::default());
+/// assert!(!same.regressed());
+/// let worse = heaplab::compare::example(&[("allocs", 11)]);
+/// assert!(compare(&results, &worse, &Thresholds::default()).regressed());
+/// ```
+pub fn compare(baseline: &Results, now: &Results, thresholds: &Thresholds) -> Comparison {
+    let rust = |r: &Results| -> BTreeMap<String, CaseRecord> {
+        r.cases
+            .iter()
+            .filter(|c| c.source == Source::Rust)
+            .map(|c| (key(c), c.clone()))
+            .collect()
+    };
+    let (old, new) = (rust(baseline), rust(now));
+    let mut comparison = Comparison {
+        missing: old
+            .keys()
+            .filter(|k| !new.contains_key(*k))
+            .cloned()
+            .collect(),
+        added: new
+            .keys()
+            .filter(|k| !old.contains_key(*k))
+            .cloned()
+            .collect(),
+        provenance: provenance_differences(baseline, now),
+        ..Comparison::default()
+    };
+    for (case, before) in &old {
+        let Some(after) = new.get(case) else { continue };
+        for name in metric::ALL {
+            let row = judge(
+                case,
+                name,
+                before.metrics.get(name),
+                after.metrics.get(name),
+                thresholds,
+            );
+            match row {
+                Some(row) if row.verdict != Verdict::Unchanged => comparison.rows.push(row),
+                Some(_) => comparison.unchanged += 1,
+                None => {}
+            }
+        }
+    }
+    comparison
+        .rows
+        .sort_by(|a, b| a.verdict.cmp(&b.verdict).then_with(|| a.case.cmp(&b.case)));
+    comparison
+}
+
+fn judge(
+    case: &str,
+    name: &'static str,
+    before: Option<&Metric>,
+    after: Option<&Metric>,
+    t: &Thresholds,
+) -> Option<Row> {
+    let row = |baseline, now, verdict, note: String| Row {
+        case: case.to_owned(),
+        metric: name,
+        baseline,
+        now,
+        verdict,
+        note,
+    };
+    let (before, after) = match (before, after) {
+        (None, None) => return None,
+        (Some(b), Some(a)) => (b, a),
+        (b, a) => {
+            let note = "metric present on one side only".to_owned();
+            return Some(row(
+                b.and_then(Metric::value),
+                a.and_then(Metric::value),
+                Verdict::NotCompared,
+                note,
+            ));
+        }
+    };
+    let reason = [before, after].into_iter().find_map(|m| match m {
+        Metric::NotMeasured { not_measured } => Some(not_measured),
+        _ => None,
+    });
+    if let Some(reason) = reason {
+        let note = format!("not measured: {reason}");
+        return Some(row(
+            before.value(),
+            after.value(),
+            Verdict::NotCompared,
+            note,
+        ));
+    }
+    let (b, a) = (before.value()?, after.value()?);
+    let (verdict, note) = match name {
+        metric::TIME_NS => judge_time(before, after, t),
+        metric::ALLOCS => by_absolute(b, a, t.count_tolerance as f64),
+        metric::INSTRUCTIONS => by_percent(b, a, t.instructions_pct),
+        metric::LIVE_BYTES if b == 0.0 && a > 0.0 => (
+            Verdict::Regression,
+            "new leak: live bytes were 0".to_owned(),
+        ),
+        _ => by_percent(b, a, t.bytes_tolerance_pct),
+    };
+    Some(row(Some(b), Some(a), verdict, note))
+}
+
+fn by_absolute(b: f64, a: f64, tolerance: f64) -> (Verdict, String) {
+    if a > b + tolerance {
+        (
+            Verdict::Regression,
+            format!("more than {tolerance} above the baseline"),
+        )
+    } else if a < b - tolerance {
+        (Verdict::Improvement, String::new())
+    } else {
+        (Verdict::Unchanged, String::new())
+    }
+}
+
+fn by_percent(b: f64, a: f64, pct: f64) -> (Verdict, String) {
+    let (verdict, _) = by_absolute(b, a, b * pct / 100.0);
+    let note = match verdict {
+        Verdict::Regression => format!("more than {pct}% above the baseline"),
+        _ => String::new(),
+    };
+    (verdict, note)
+}
+
+fn judge_time(before: &Metric, after: &Metric, t: &Thresholds) -> (Verdict, String) {
+    let interval = |m: &Metric| match m {
+        Metric::Estimate {
+            median,
+            ci_low,
+            ci_high,
+        } => (*median, *ci_low, *ci_high),
+        other => {
+            let v = other.value().unwrap_or(0.0);
+            (v, v, v)
+        }
+    };
+    let (b, b_low, b_high) = interval(before);
+    let (a, a_low, a_high) = interval(after);
+    let change = if b > 0.0 { (a - b) / b * 100.0 } else { 0.0 };
+    if a_low > b_high && change > t.time_noise_pct {
+        let verdict = if t.fail_on_time {
+            Verdict::Regression
+        } else {
+            Verdict::Warning
+        };
+        (
+            verdict,
+            format!(
+                "slower: intervals do not overlap, +{change:.1}% > {}%",
+                t.time_noise_pct
+            ),
+        )
+    } else if a_high < b_low && -change > t.time_noise_pct {
+        (
+            Verdict::Improvement,
+            "faster: intervals do not overlap".to_owned(),
+        )
+    } else {
+        (Verdict::Unchanged, String::new())
+    }
+}
+
+fn provenance_differences(baseline: &Results, now: &Results) -> Vec<(String, String, String)> {
+    let (b, n) = (&baseline.provenance, &now.provenance);
+    let pairs = [
+        ("CPU", &b.cpu, &n.cpu),
+        ("rustc", &b.rustc, &n.rustc),
+        ("valgrind", &b.valgrind, &n.valgrind),
+        ("mode", &b.mode, &n.mode),
+    ];
+    let mut out: Vec<_> = pairs
+        .into_iter()
+        .filter(|(_, x, y)| x != y)
+        .map(|(what, x, y)| (what.to_owned(), x.clone(), y.clone()))
+        .collect();
+    let crates: BTreeSet<_> = b.crates.keys().chain(n.crates.keys()).collect();
+    for name in crates {
+        let (x, y) = (b.crates.get(name), n.crates.get(name));
+        if x != y {
+            let show = |v: Option<&String>| v.cloned().unwrap_or_else(|| "absent".to_owned());
+            out.push((format!("crate {name}"), show(x), show(y)));
+        }
+    }
+    out
+}
+
+fn show(v: Option<f64>) -> String {
+    match v {
+        None => "—".to_owned(),
+        Some(v) if v.fract() == 0.0 && v.abs() < 1e15 => format!("{v:.0}"),
+        Some(v) => format!("{v:.1}"),
+    }
+}
+
+fn change(row: &Row) -> String {
+    match (row.baseline, row.now) {
+        (Some(b), Some(a)) if b != 0.0 => format!("{:+.1}%", (a - b) / b * 100.0),
+        (Some(_), Some(a)) if a != 0.0 => "from 0".to_owned(),
+        _ => "—".to_owned(),
+    }
+}
+
+/// The comparison as a plain-text table for the terminal.
+pub fn table(c: &Comparison) -> String {
+    let mut out = String::new();
+    for (what, b, n) in &c.provenance {
+        let _ = writeln!(out, "warning: {what} differs: baseline {b}, now {n}");
+    }
+    let header = ["case", "metric", "baseline", "now", "change", "verdict"];
+    let rows: Vec<[String; 6]> = c
+        .rows
+        .iter()
+        .map(|r| {
+            let verdict = if r.note.is_empty() {
+                r.verdict.label().to_owned()
+            } else {
+                format!("{} ({})", r.verdict.label(), r.note)
+            };
+            [
+                r.case.clone(),
+                r.metric.to_owned(),
+                show(r.baseline),
+                show(r.now),
+                change(r),
+                verdict,
+            ]
+        })
+        .collect();
+    let mut widths = header.map(str::len);
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let line = |cells: [&str; 6]| {
+        let mut s = String::new();
+        for (i, (cell, w)) in cells.iter().zip(widths).enumerate() {
+            let _ = if i == 0 || i == 1 || i == 5 {
+                write!(s, "{cell:<w$}  ")
+            } else {
+                write!(s, "{cell:>w$}  ")
+            };
+        }
+        s.trim_end().to_owned()
+    };
+    if !rows.is_empty() {
+        let _ = writeln!(out, "{}", line(header));
+        for row in &rows {
+            let _ = writeln!(out, "{}", line(row.each_ref().map(String::as_str)));
+        }
+    }
+    let _ = writeln!(out, "{}", summary_line(c));
+    out
+}
+
+fn summary_line(c: &Comparison) -> String {
+    format!(
+        "{} regression(s), {} time warning(s), {} improvement(s), {} unchanged, {} not compared; {} case(s) only in the baseline, {} only in this run",
+        c.count(Verdict::Regression),
+        c.count(Verdict::Warning),
+        c.count(Verdict::Improvement),
+        c.unchanged,
+        c.count(Verdict::NotCompared),
+        c.missing.len(),
+        c.added.len()
+    )
+}
+
+/// The comparison as Markdown, for a CI job summary.
+pub fn markdown(c: &Comparison, baseline_name: &str) -> String {
+    let mut md = String::new();
+    let status = if c.regressed() {
+        "❌ regression"
+    } else {
+        "✅ no regression"
+    };
+    let _ = writeln!(md, "## heaplab regress: {status}\n");
+    let _ = writeln!(
+        md,
+        "Compared against `{baseline_name}`. {}\n",
+        summary_line(c)
+    );
+    for (what, b, n) in &c.provenance {
+        let _ = writeln!(
+            md,
+            "> **warning**: {what} differs: baseline `{b}`, now `{n}`\n"
+        );
+    }
+    if !c.rows.is_empty() {
+        let _ = writeln!(
+            md,
+            "| case | metric | baseline | now | change | verdict |\n| --- | --- | ---: | ---: | ---: | --- |"
+        );
+        for r in &c.rows {
+            let note = if r.note.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", r.note)
+            };
+            let _ = writeln!(
+                md,
+                "| `{}` | {} | {} | {} | {} | {}{note} |",
+                r.case,
+                r.metric,
+                show(r.baseline),
+                show(r.now),
+                change(r),
+                r.verdict.label()
+            );
+        }
+        md.push('\n');
+    }
+    for (title, keys) in [
+        ("Only in the baseline", &c.missing),
+        ("Only in this run", &c.added),
+    ] {
+        if !keys.is_empty() {
+            let _ = writeln!(
+                md,
+                "<details><summary>{title}: {} case(s)</summary>\n",
+                keys.len()
+            );
+            for k in keys {
+                let _ = writeln!(md, "- `{k}`");
+            }
+            let _ = writeln!(md, "\n</details>\n");
+        }
+    }
+    md
+}
+
+/// A one-case results document with the given counts, for examples and tests.
+#[doc(hidden)]
+pub fn example(metrics: &[(&str, u64)]) -> Results {
+    let provenance = crate::provenance::Provenance {
+        command: "example".into(),
+        mode: "smoke".into(),
+        date: "1970-01-01T00:00:00Z".into(),
+        host: "example".into(),
+        git_revision: "0".into(),
+        git_dirty: false,
+        rustc: "rustc".into(),
+        crates: BTreeMap::new(),
+        valgrind: "valgrind".into(),
+        python: "python".into(),
+        cpu: "cpu".into(),
+        cores: 1,
+        os: "os".into(),
+    };
+    Results {
+        schema_version: crate::results::SCHEMA_VERSION,
+        provenance,
+        labs: Vec::new(),
+        cases: vec![CaseRecord {
+            lab: "00-example".into(),
+            workload: "w".into(),
+            strategy: "s".into(),
+            n: 1,
+            source: Source::Rust,
+            metrics: metrics
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), Metric::Count(*v)))
+                .collect(),
+        }],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with(metric: &str, value: Metric) -> Results {
+        let mut results = example(&[]);
+        results.cases[0].metrics.insert(metric.to_owned(), value);
+        results
+    }
+
+    fn verdict(old: &Results, new: &Results, t: &Thresholds) -> Option<Verdict> {
+        compare(old, new, t).rows.first().map(|r| r.verdict)
+    }
+
+    fn time(median: f64, low: f64, high: f64) -> Metric {
+        Metric::Estimate {
+            median,
+            ci_low: low,
+            ci_high: high,
+        }
+    }
+
+    #[test]
+    fn heap_counts_and_bytes_have_no_tolerance_by_default() {
+        let t = Thresholds::default();
+        for name in [
+            metric::ALLOCS,
+            metric::BYTES,
+            metric::PEAK_BYTES,
+            metric::LIVE_BYTES,
+        ] {
+            let (old, new) = (
+                with(name, Metric::Count(100)),
+                with(name, Metric::Count(101)),
+            );
+            assert_eq!(verdict(&old, &new, &t), Some(Verdict::Regression), "{name}");
+            assert_eq!(
+                verdict(&new, &old, &t),
+                Some(Verdict::Improvement),
+                "{name}"
+            );
+            assert!(compare(&old, &old, &t).rows.is_empty(), "{name}");
+        }
+        let tolerant = Thresholds {
+            count_tolerance: 1,
+            bytes_tolerance_pct: 2.0,
+            ..t
+        };
+        let (old, new) = (
+            with(metric::ALLOCS, Metric::Count(100)),
+            with(metric::ALLOCS, Metric::Count(101)),
+        );
+        assert_eq!(verdict(&old, &new, &tolerant), None);
+        let (old, new) = (
+            with(metric::BYTES, Metric::Count(100)),
+            with(metric::BYTES, Metric::Count(102)),
+        );
+        assert_eq!(verdict(&old, &new, &tolerant), None);
+    }
+
+    #[test]
+    fn a_new_leak_always_fails() {
+        let generous = Thresholds {
+            bytes_tolerance_pct: 1000.0,
+            ..Thresholds::default()
+        };
+        let (old, new) = (
+            with(metric::LIVE_BYTES, Metric::Count(0)),
+            with(metric::LIVE_BYTES, Metric::Count(64)),
+        );
+        let c = compare(&old, &new, &generous);
+        assert!(c.regressed());
+        assert!(c.rows[0].note.contains("new leak"));
+    }
+
+    #[test]
+    fn instructions_tolerate_one_percent() {
+        let t = Thresholds::default();
+        let old = with(metric::INSTRUCTIONS, Metric::Count(10_000));
+        assert_eq!(
+            verdict(&old, &with(metric::INSTRUCTIONS, Metric::Count(10_099)), &t),
+            None
+        );
+        assert_eq!(
+            verdict(&old, &with(metric::INSTRUCTIONS, Metric::Count(10_101)), &t),
+            Some(Verdict::Regression)
+        );
+    }
+
+    #[test]
+    fn time_needs_disjoint_intervals_and_the_noise_threshold_and_only_warns() {
+        let t = Thresholds::default();
+        let old = with(metric::TIME_NS, time(100.0, 98.0, 102.0));
+        // +10% but overlapping intervals: noise.
+        assert_eq!(
+            verdict(&old, &with(metric::TIME_NS, time(110.0, 101.0, 120.0)), &t),
+            None
+        );
+        // Disjoint but only +3%: below the noise threshold.
+        assert_eq!(
+            verdict(&old, &with(metric::TIME_NS, time(103.0, 102.5, 103.5)), &t),
+            None
+        );
+        // Disjoint and +10%: a warning, and a regression with --fail-on-time.
+        let slower = with(metric::TIME_NS, time(110.0, 108.0, 112.0));
+        assert_eq!(verdict(&old, &slower, &t), Some(Verdict::Warning));
+        assert!(!compare(&old, &slower, &t).regressed());
+        let strict = Thresholds {
+            fail_on_time: true,
+            ..t
+        };
+        assert!(compare(&old, &slower, &strict).regressed());
+        assert_eq!(verdict(&slower, &old, &strict), Some(Verdict::Improvement));
+    }
+
+    #[test]
+    fn unmeasured_metrics_are_not_compared_and_never_fail() {
+        let old = with(metric::INSTRUCTIONS, Metric::Count(1));
+        let new = with(metric::INSTRUCTIONS, Metric::missing("valgrind not found"));
+        let c = compare(&old, &new, &Thresholds::default());
+        assert!(!c.regressed());
+        assert_eq!(c.rows[0].verdict, Verdict::NotCompared);
+        assert!(c.rows[0].note.contains("valgrind not found"));
+    }
+
+    #[test]
+    fn cases_on_one_side_only_are_reported() {
+        let old = example(&[("allocs", 1)]);
+        let mut new = example(&[("allocs", 1)]);
+        new.cases[0].strategy = "other".into();
+        let c = compare(&old, &new, &Thresholds::default());
+        assert_eq!(c.missing, ["00-example/w/s/1"]);
+        assert_eq!(c.added, ["00-example/w/other/1"]);
+        assert!(!c.regressed());
+        assert!(markdown(&c, "baseline.json").contains("Only in the baseline: 1 case(s)"));
+    }
+
+    #[test]
+    fn provenance_differences_are_warnings() {
+        let old = example(&[]);
+        let mut new = example(&[]);
+        new.provenance.rustc = "rustc 2.0".into();
+        let c = compare(&old, &new, &Thresholds::default());
+        assert_eq!(
+            c.provenance,
+            [(
+                "rustc".to_owned(),
+                "rustc".to_owned(),
+                "rustc 2.0".to_owned()
+            )]
+        );
+        assert!(table(&c).contains("warning: rustc differs: baseline rustc, now rustc 2.0"));
+    }
+}
