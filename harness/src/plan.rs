@@ -97,7 +97,7 @@ impl Mode {
     /// How many times the Python reference repeats each timing.
     pub fn python_repeats(self) -> usize {
         match self {
-            Mode::Full => 7,
+            Mode::Full => 5,
             Mode::Quick => 3,
             Mode::Smoke => 1,
         }

@@ -13,9 +13,13 @@ use heaplab::registry;
 const N: usize = 777;
 
 fn measure(lab: &str, workload: &str, strategy: &str) -> HeapFigures {
+    measure_at(lab, workload, strategy, N)
+}
+
+fn measure_at(lab: &str, workload: &str, strategy: &str, n: usize) -> HeapFigures {
     let lab = registry::find(lab).expect("lab registered");
     let case = lab.find(workload, strategy).expect("case registered");
-    let item = Item { lab, case, n: N };
+    let item = Item { lab, case, n };
     heap::measure(Path::new(env!("CARGO_BIN_EXE_heaplab")), &item).expect("heap-case runs")
 }
 
@@ -174,4 +178,20 @@ fn a_warm_slab_lru_allocates_only_the_values_its_misses_compute() {
         figures.bytes,
         (misses * lab09_lru_vs_unbounded::VALUE_BYTES) as u64
     );
+}
+
+#[test]
+fn a_bounded_cache_stays_bounded_and_an_unbounded_one_keeps_every_value() {
+    use lab09_lru_vs_unbounded::{STREAM_CAPACITY, VALUE_BYTES};
+    let (short, long) = (2 * STREAM_CAPACITY, 8 * STREAM_CAPACITY);
+    for strategy in ["slab-lru", "lru-crate", "list-lru"] {
+        let at = |n| measure_at("09", "distinct-keys", strategy, n).live_bytes;
+        assert_eq!(
+            at(short),
+            at(long),
+            "{strategy}: live bytes do not depend on the stream's length"
+        );
+    }
+    let at = |n| measure_at("09", "distinct-keys", "unbounded", n).live_bytes;
+    assert!(at(long) - at(short) >= ((long - short) * VALUE_BYTES) as u64);
 }

@@ -122,9 +122,6 @@ impl Subject for WeakSubject {
             }
             None => false,
         });
-        if self.0.is_empty() {
-            self.0.shrink_to_fit();
-        }
         self.0.len()
     }
 }
@@ -143,9 +140,6 @@ impl Subject for SlabSubject {
     }
     fn release(&mut self, token: usize) {
         self.0.remove(token);
-        if self.0.is_empty() {
-            self.0.shrink_to_fit();
-        }
     }
     fn notify(&mut self, event: u64) -> usize {
         self.0.iter().for_each(|(_, o)| o.update(event));
@@ -187,7 +181,9 @@ fn live_subject<S: Subject>(n: usize) -> (S, Vec<S::Owner>, usize) {
     (subject, owners, n)
 }
 
-/// The environment for the subscribe workloads: an empty subject with room for `n`.
+/// The environment for the subscribe workloads: an empty subject with room
+/// for `n`. The room is the subject's own, made before the run: pruning
+/// frees the observers, not the slots, so it never churns the allocator.
 fn empty<S: Subject>(n: usize) -> (S, usize) {
     (S::with_capacity(n), n)
 }
@@ -268,12 +264,9 @@ impl WeakCache {
         found
     }
 
-    /// Removes every dead entry, releasing the table when nothing is left.
+    /// Removes every dead entry (the table keeps its capacity, like a dict).
     pub fn sweep(&mut self) -> usize {
         self.0.retain(|_, weak| weak.strong_count() > 0);
-        if self.0.is_empty() {
-            self.0.shrink_to_fit();
-        }
         self.0.len()
     }
 }

@@ -28,7 +28,13 @@ pub const LINE_SIZES: &[usize] = &[10_000, 100_000, 1_000_000];
 /// How many even squares the "first ten" workload wants.
 pub const FIRST: usize = 10;
 
+/// The per-element work. Each element passes through `black_box` first:
+/// without it LLVM replaces the whole sum-of-squares loop by its closed
+/// form, and the "iterator" measures 0 instructions per element (seen in
+/// run `results/runs/20261121T093231-vm-35d04bbb19`), which says nothing
+/// about laziness.
 fn square(i: u64) -> u64 {
+    let i = black_box(i);
     i.wrapping_mul(i)
 }
 

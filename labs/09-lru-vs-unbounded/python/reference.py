@@ -23,6 +23,8 @@ KEYS_PER_SLOT = 2  # key space / capacity
 ZIPF_EXPONENT = 1.0
 SEED = 0x5EED_0009
 VALUE_BYTES = 256
+# The distinct-keys workload's fixed capacity, as in the Rust lab.
+STREAM_CAPACITY = 1_000
 # The list-based LRU shifts its list on every hit: above this it takes minutes.
 LIST_LRU_MAX_OPS = 100_000
 MASK = (1 << 64) - 1
@@ -32,8 +34,9 @@ def capacity(ops):
     return max(ops // OPS_PER_SLOT, 1)
 
 
+@functools.lru_cache(maxsize=8)
 def zipf_trace(ops, key_space):
-    """Bit-for-bit the Rust lab's zipf_trace."""
+    """Bit-for-bit the Rust lab's zipf_trace (a tuple; cached, since setups repeat)."""
     total = 0.0
     cumulative = []
     for rank in range(1, key_space + 1):
@@ -49,7 +52,7 @@ def zipf_trace(ops, key_space):
         z ^= z >> 31
         unit = (z >> 11) / float(1 << 53)
         keys.append(min(bisect.bisect_right(cumulative, unit * total), key_space - 1))
-    return keys
+    return tuple(keys)
 
 
 def compute(key):
@@ -138,9 +141,26 @@ def warm_run(data):
 
 
 KINDS = [("dict", DictCache, None), ("list-lru", ListLru, LIST_LRU_MAX_OPS), ("lru_cache", FunctoolsLru, None)]
-CASES = [("trace", name, trace_setup, cold(kind), limit) for name, kind, limit in KINDS] + [
-    ("warm", name, warm_setup(kind), warm_run, limit) for name, kind, limit in KINDS
-]
+def stream_setup(n):
+    return [n, None]
+
+
+def stream(kind):
+    def run(data):
+        cache = kind(STREAM_CAPACITY)
+        for key in range(data[0]):
+            cache.lookup(key)
+        data[1] = cache
+        return data[0]
+
+    return run
+
+
+CASES = (
+    [("trace", name, trace_setup, cold(kind), limit) for name, kind, limit in KINDS]
+    + [("warm", name, warm_setup(kind), warm_run, limit) for name, kind, limit in KINDS]
+    + [("distinct-keys", name, stream_setup, stream(kind), limit) for name, kind, limit in KINDS]
+)
 
 
 def facts():
@@ -155,6 +175,6 @@ if __name__ == "__main__":
         parser = argparse.ArgumentParser()
         parser.add_argument("--print-trace", type=int, required=True)
         count = parser.parse_args().print_trace
-        print(zipf_trace(count, 2_000))
+        print(list(zipf_trace(count, 2_000)))
     else:
         heaplab_ref.main("09-lru-vs-unbounded", CASES, facts, default_sizes=[10_000, 100_000, 1_000_000])

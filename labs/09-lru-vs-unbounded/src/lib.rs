@@ -39,6 +39,11 @@ pub const OPS_PER_SLOT: usize = 10;
 /// an LRU cache must evict and an unbounded one ends up twice as large.
 pub const KEYS_PER_SLOT: usize = 2;
 
+/// The fixed capacity of the `distinct-keys` workload, whose keys never
+/// repeat (request ids, timestamps): 1 000 entries, so a bounded cache stays
+/// at ~0.3 MB whatever the stream's length.
+pub const STREAM_CAPACITY: usize = 1_000;
+
 /// The Zipf exponent of the key popularity: 1.0, the classic web-cache skew
 /// (the k-th most popular key is requested in proportion to 1/k).
 pub const ZIPF_EXPONENT: f64 = 1.0;
@@ -349,6 +354,27 @@ fn warm<C: Cache + 'static>(strategy: &'static str, sizes: &'static [usize]) -> 
     )
 }
 
+/// `distinct-keys` workload: `n` keys that never repeat, through a cache of
+/// [`STREAM_CAPACITY`] kept after the run. Every lookup misses; a bounded
+/// cache evicts as it goes, an unbounded one keeps all `n` values.
+fn stream<C: Cache + 'static>(strategy: &'static str, sizes: &'static [usize]) -> Case {
+    Case::in_env(
+        "distinct-keys",
+        strategy,
+        sizes,
+        |n| (n as u64, None),
+        |(n, kept): &mut (u64, Option<C>)| {
+            let mut cache = C::new(STREAM_CAPACITY);
+            for key in 0..*n {
+                black_box(cache.lookup(key));
+            }
+            let len = cache.len();
+            *kept = Some(cache);
+            len
+        },
+    )
+}
+
 fn facts() -> Vec<Fact> {
     let mut facts = vec![
         Fact::new("VALUE_BYTES (one cached value)", VALUE_BYTES, "bytes"),
@@ -396,6 +422,7 @@ pub fn lab() -> Lab {
         .claim("An LRU cache with a maximum size bounds memory; the tutorial's LRU keeps an access-order list and moves a key to its end on every hit.")
         .facts(facts)
         .keeps("trace")
+        .keeps("distinct-keys")
         .cases([
             cold::<Unbounded>("unbounded", SIZES).with_python("dict").about("a HashMap: never evicts"),
             cold::<ListLru>("list-lru", LIST_LRU_SIZES).with_python("list-lru").about("the tutorial's map + order list: O(capacity) per hit"),
@@ -407,6 +434,12 @@ pub fn lab() -> Lab {
             warm::<ListLru>("list-lru", LIST_LRU_SIZES).with_python("list-lru").about("second half of the trace, warm"),
             warm::<SlabLru>("slab-lru", SIZES).with_python("lru_cache").about("second half of the trace, warm"),
             warm::<LruCrate>("lru-crate", SIZES).about("second half of the trace, warm"),
+        ])
+        .cases([
+            stream::<Unbounded>("unbounded", SIZES).with_python("dict").about("n distinct keys: keeps all n values"),
+            stream::<ListLru>("list-lru", LIST_LRU_SIZES).with_python("list-lru").about("n distinct keys, capacity 1 000"),
+            stream::<SlabLru>("slab-lru", SIZES).with_python("lru_cache").about("n distinct keys, capacity 1 000"),
+            stream::<LruCrate>("lru-crate", SIZES).about("n distinct keys, capacity 1 000"),
         ])
 }
 
