@@ -23,7 +23,7 @@ list: ## List labs, cases and sizes
 baseline: ## Measure (quick sizes) and save results/baseline.json, the regression baseline
 	$(HEAPLAB) baseline save
 
-regress: ## Measure (quick sizes) and compare with results/baseline.json: exit 3 on a regression
+regress: ## Measure (quick sizes) and compare with results/baseline.json; fails on a regression (heaplab exits 3)
 	$(HEAPLAB) regress
 
 test: ## What CI runs: format, lints, unit + doc tests, and an end-to-end smoke run
