@@ -82,13 +82,13 @@ impl Mode {
 
     /// Criterion settings: (warm-up, measurement time, samples).
     ///
-    /// Full: 0.3 s warm-up and 1 s of measurement over 20 samples keeps the
-    /// confidence interval of the median within about 1% on this machine
-    /// (see the committed report) while ~200 cases still time in under five
+    /// Full: 0.3 s warm-up and 0.7 s of measurement over 20 samples keeps
+    /// the confidence interval of the median within a few percent on this
+    /// machine (see the committed report) while ~200 cases time in about four
     /// minutes. Quick and smoke trade precision for speed.
     pub fn timing(self) -> (Duration, Duration, usize) {
         match self {
-            Mode::Full => (Duration::from_millis(300), Duration::from_millis(1000), 20),
+            Mode::Full => (Duration::from_millis(300), Duration::from_millis(700), 20),
             Mode::Quick => (Duration::from_millis(100), Duration::from_millis(300), 10),
             Mode::Smoke => (Duration::from_millis(10), Duration::from_millis(30), 10),
         }
@@ -97,7 +97,7 @@ impl Mode {
     /// How many times the Python reference repeats each timing.
     pub fn python_repeats(self) -> usize {
         match self {
-            Mode::Full => 5,
+            Mode::Full => 3,
             Mode::Quick => 3,
             Mode::Smoke => 1,
         }
