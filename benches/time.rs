@@ -53,8 +53,11 @@ fn main() {
                     // size: the allocator sees the same steady state whatever n is.
                     // (Batching small inputs instead keeps many outputs alive, so
                     // small n would run on cold memory and large n on warm: a
-                    // different experiment per size.) Timer overhead is ~25 ns
-                    // against runs of at least ~1 µs (n >= 1 000 operations).
+                    // different experiment per size.) Timer overhead (~25 ns) is
+                    // inside every run: negligible for the µs–ms runs of most
+                    // cases, dominant for the few that stop early (lab 08's
+                    // lazy "first ten", ~26 ns in all), where instructions are
+                    // the figure to read.
                     BatchSize::PerIteration,
                 );
             });

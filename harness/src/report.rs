@@ -414,7 +414,7 @@ fn panels(
     // bytes allocated per op (Rust only; tracemalloc has no totals).
     let memory = if keeps {
         Panel {
-            title: format!("{workload}: peak bytes per object"),
+            title: format!("{workload}: peak bytes per op"),
             y_label: "peak bytes / n".to_owned(),
             log_y: false,
             series: series(metric::PEAK_BYTES, true),
