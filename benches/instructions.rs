@@ -5,8 +5,10 @@
 //! low-level binary-benchmark API: one generic loop adds one benchmark per
 //! case and size, each running `heaplab-run-case` with callgrind collecting
 //! only inside its `heaplab_measured_region` (setup is not counted). Which
-//! cases come from `HEAPLAB_MODE` / `HEAPLAB_LAB`; run it through
-//! `heaplab bench`, which reads the JSON summaries this prints.
+//! cases come from `HEAPLAB_MODE` / `HEAPLAB_LAB`, and `HEAPLAB_ITEMS=k..`
+//! starts at item `k` (the harness resumes there after a case that
+//! failed). Run it through `heaplab bench`, which builds it, runs it under
+//! a per-case time limit and reads the JSON summaries it prints.
 
 // The group macros generate undocumented public items.
 #![allow(missing_docs)]
@@ -22,11 +24,17 @@ use iai_callgrind::{
 const ENTRY_POINT: &str = "*::heaplab_measured_region";
 
 fn cases(group: &mut BinaryBenchmarkGroup) {
-    let plan = Plan::from_env().unwrap_or_else(|why| {
-        eprintln!("instructions bench: {why}");
-        std::process::exit(2);
-    });
-    for item in plan.items() {
+    // If heaplab dies, the runner and valgrind this binary starts must die too.
+    if let Err(e) = heaplab::child::take_group_down_with_parent() {
+        eprintln!("instructions bench: warning: {e}");
+    }
+    let (plan, start) = Plan::from_env()
+        .and_then(|plan| Ok((plan, heaplab::plan::start_from_env()?)))
+        .unwrap_or_else(|why| {
+            eprintln!("instructions bench: {why}");
+            std::process::exit(2);
+        });
+    for item in plan.items().into_iter().skip(start) {
         let key = item.key();
         // iai-callgrind clears the environment of the command it measures;
         // heaplab's own variables (the plan, the calibration knobs) go through.

@@ -4,7 +4,10 @@
 //! `<strategy>/<n>`. Setup runs outside the timed region
 //! (`iter_batched`, one setup per run), and so does dropping the output. Which cases and how
 //! long to measure come from the harness through `HEAPLAB_MODE` and
-//! `HEAPLAB_LAB` (see `heaplab::plan`); run it through `heaplab bench`.
+//! `HEAPLAB_LAB` (see `heaplab::plan`), and `HEAPLAB_ITEMS=k..` starts at
+//! item `k` (the harness resumes there after a case that failed). Run it
+//! through `heaplab bench`, which builds it, runs it under a per-case time
+//! limit and reads criterion's `estimates.json` files.
 
 use criterion::{BatchSize, BenchmarkId, Criterion, SamplingMode};
 use heaplab::plan::Plan;
@@ -15,10 +18,12 @@ use heaplab::plan::Plan;
 const FLAT_SAMPLING_FROM_N: usize = 100_000;
 
 fn main() {
-    let plan = Plan::from_env().unwrap_or_else(|why| {
-        eprintln!("time bench: {why}");
-        std::process::exit(2);
-    });
+    let (plan, start) = Plan::from_env()
+        .and_then(|plan| Ok((plan, heaplab::plan::start_from_env()?)))
+        .unwrap_or_else(|why| {
+            eprintln!("time bench: {why}");
+            std::process::exit(2);
+        });
     let (warm_up, measurement, samples) = plan.mode.timing();
     let mut criterion = Criterion::default()
         .warm_up_time(warm_up)
@@ -28,10 +33,10 @@ fn main() {
         .configure_from_args();
     let items = plan.items();
     let total = items.len();
-    for (lab, workload) in groups(&items) {
+    for (lab, workload) in groups(&items[start.min(total)..]) {
         let mut group = criterion.benchmark_group(format!("{}/{workload}", lab.id));
         for (index, item) in items.iter().enumerate() {
-            if item.lab.id != lab.id || item.case.workload != workload {
+            if index < start || item.lab.id != lab.id || item.case.workload != workload {
                 continue;
             }
             eprintln!("[{:>3}/{total}] time {}", index + 1, item.key());

@@ -2,8 +2,10 @@
 
 Standard library only. Each reference script describes its cases as
 (workload, strategy, setup, run) and calls `main`; this module measures them
-the way the Rust harness does and prints one JSON document with the same
-metric names (see harness/src/results.rs):
+the way the Rust harness does and prints JSON Lines on standard output, one
+line per record as soon as it is measured, then a closing line with the
+facts (so a harness that stops a stuck case keeps what came before it).
+Metric names are the Rust side's (see harness/src/results.rs):
 
 * peak_bytes, live_bytes: from tracemalloc, counting only blocks allocated
   after setup, like dhat does on the Rust side. live_bytes is what is still
@@ -15,13 +17,20 @@ metric names (see harness/src/results.rs):
   peak bytes only; CPython is not run under callgrind), with that reason.
 """
 
-import argparse
-import gc
-import json
-import statistics
 import sys
-import time
-import tracemalloc
+
+if sys.version_info < (3, 9):
+    sys.exit(
+        "heaplab: CPython %d.%d is too old: the references need 3.9 or newer "
+        "(they use tracemalloc.reset_peak)" % sys.version_info[:2]
+    )
+
+import argparse  # noqa: E402
+import gc  # noqa: E402
+import json  # noqa: E402
+import statistics  # noqa: E402
+import time  # noqa: E402
+import tracemalloc  # noqa: E402
 
 NOT_TOTALS = "tracemalloc reports live and peak bytes, not allocation totals"
 NOT_INSTRUCTIONS = "CPython is not run under callgrind"
@@ -96,15 +105,20 @@ def parse_sizes(text):
 
 
 def main(lab, cases, facts, default_sizes):
-    """Measures every case at every size and prints the JSON document.
+    """Measures every case at every size and prints JSON Lines.
 
     cases: list of (workload, strategy, setup, run) or (..., max_n);
     setup(n) builds the input (not measured), run(input) is the measured
     work; a case with max_n is skipped at sizes above it.
     facts: function returning a list of (name, value, unit).
+
+    Output, one JSON object per line: {"index": k, "record": {...}} for
+    each case and size, in order (k counts from 0), then {"end": {"lab", "python", "facts", "records"}}.
+    Standard error gets "[k/N] python LAB WORKLOAD/STRATEGY/n" as each
+    measurement starts; --skip K starts at measurement K + 1.
     """
     parser = argparse.ArgumentParser(
-        description=f"CPython reference for heaplab lab {lab}: prints JSON metrics to stdout."
+        description=f"CPython reference for heaplab lab {lab}: prints JSON Lines metrics to stdout."
     )
     parser.add_argument(
         "--sizes",
@@ -113,33 +127,33 @@ def main(lab, cases, facts, default_sizes):
         help="comma-separated sizes n for every workload, or WORKLOAD=n,n,... for one (repeatable)",
     )
     parser.add_argument("--repeats", type=int, default=5, help="timed repeats per case (median reported)")
+    parser.add_argument("--skip", type=int, default=0, help="skip the first SKIP measurements (to resume)")
     args = parser.parse_args()
     if args.repeats < 1:
         parser.error("--repeats must be at least 1")
+    if args.skip < 0:
+        parser.error("--skip must not be negative")
 
     every = [sizes for workload, sizes in args.sizes or [] if workload is None]
     per_workload = {workload: sizes for workload, sizes in args.sizes or [] if workload is not None}
     fallback = every[-1] if every else (None if per_workload else default_sizes)
 
-    records = []
+    planned = []
     for workload, strategy, setup, run, *limit in cases:
         for n in per_workload.get(workload, fallback) or []:
             if limit and limit[0] is not None and n > limit[0]:
                 continue
-            print(f"python {lab} {workload}/{strategy}/{n}", file=sys.stderr, flush=True)
-            records.append(
-                {
-                    "workload": workload,
-                    "strategy": strategy,
-                    "n": n,
-                    "metrics": measure(setup, run, n, args.repeats),
-                }
-            )
-    document = {
+            planned.append((workload, strategy, setup, run, n))
+    for index, (workload, strategy, setup, run, n) in enumerate(planned):
+        if index < args.skip:
+            continue
+        print(f"[{index + 1}/{len(planned)}] python {lab} {workload}/{strategy}/{n}", file=sys.stderr, flush=True)
+        record = {"workload": workload, "strategy": strategy, "n": n, "metrics": measure(setup, run, n, args.repeats)}
+        print(json.dumps({"index": index, "record": record}), flush=True)
+    end = {
         "lab": lab,
         "python": sys.version.split()[0],
-        "cases": records,
         "facts": [{"name": name, "value": float(value), "unit": unit} for name, value, unit in facts()],
+        "records": len(planned),
     }
-    json.dump(document, sys.stdout)
-    sys.stdout.write("\n")
+    print(json.dumps({"end": end}), flush=True)

@@ -1,45 +1,44 @@
-//! Starts the generic bench targets in `benches/` through cargo.
+//! The bench binaries in `benches/`: built once with cargo, then run
+//! directly, case by case, under the limits of [`crate::child`].
+//!
+//! [`build`] runs `cargo bench --no-run` and reads the executables' paths
+//! from cargo's JSON messages. [`resumable`] runs one of them over the
+//! plan's items: each binary measures many cases in one process, so when a
+//! case panics, is killed, or makes no progress within the per-case limit,
+//! that case is recorded with its verdict and the binary is started again
+//! at the next case (`HEAPLAB_ITEMS=k..`). One bad case costs its own
+//! figures, never the rest of the run.
 
 use std::collections::BTreeMap;
-use std::ffi::OsStr;
-use std::fs::File;
-use std::io::{BufRead, BufReader, Write};
-use std::path::Path;
-use std::process::{Command, Stdio};
-use std::sync::mpsc;
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
 
-use crate::plan::Plan;
+use crate::child::{self, Limits, Stream};
+use crate::plan::{ITEMS_ENV, Item};
+use crate::progress::Progress;
 use crate::results::Metric;
+
+/// The longest a build of the bench binaries may take (a first build on a
+/// fresh 2-core machine takes about three minutes).
+pub const BUILD_LIMIT: Duration = Duration::from_secs(30 * 60);
+
+/// How many attempts in a row may fail at their very first case before a
+/// family gives up on the rest (a broken tool, not a broken case).
+pub const GIVE_UP_AFTER: usize = 3;
 
 /// What a measurement family produced.
 #[derive(Debug, Default)]
 pub struct Outcome {
-    /// Measured values by case key (`lab/workload/strategy/n`).
+    /// Values by case key (`lab/workload/strategy/n`): measured, or not
+    /// measured with the reason (a panic, a time-out).
     pub metrics: BTreeMap<String, Metric>,
-    /// Why the family stopped early or could not run, if it did.
-    pub failure: Option<String>,
-    /// The failure was a crash (the run exits 1), not a missing tool.
-    pub crashed: bool,
-}
-
-/// A line printed by the bench process.
-pub enum Line<'a> {
-    /// On standard output (machine-readable, for iai-callgrind).
-    Out(&'a str),
-    /// On standard error (cargo's build messages, progress, warnings).
-    Err(&'a str),
-}
-
-/// Why a finished child process failed: its exit status and the last
-/// non-empty line it printed on standard error (a panic message, usually).
-pub fn failure(out: &std::process::Output) -> String {
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    let last = stderr
-        .lines()
-        .rev()
-        .find(|l| !l.trim().is_empty())
-        .unwrap_or("no message");
-    format!("{}: {last}", out.status)
+    /// Why every case without an entry in `metrics` has none (a tool
+    /// missing, the family gave up), if known.
+    pub unmeasured: Option<String>,
+    /// What makes the run exit 1: cases that failed, benches that broke.
+    pub failures: Vec<String>,
 }
 
 /// The cargo to use: `$CARGO` (set when run through cargo), else `cargo`.
@@ -47,100 +46,243 @@ pub fn cargo() -> String {
     std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned())
 }
 
-/// Runs `cargo bench -p heaplab-benches --bench <bench> -- <args>` in
-/// `root` with the plan and `env` in its environment. Every output line is
-/// appended to `log` and passed to `on_line`.
+/// The executables of `benches/`.
+#[derive(Debug, Clone)]
+pub struct Executables {
+    /// `benches/time.rs` (criterion).
+    pub time: PathBuf,
+    /// `benches/instructions.rs` (iai-callgrind).
+    pub instructions: PathBuf,
+}
+
+/// Builds the bench binaries with `cargo bench --no-run` and returns their
+/// paths. `runner`, when given, is compiled into the instructions bench
+/// (iai-callgrind reads `IAI_CALLGRIND_RUNNER` at build time).
 ///
 /// # Errors
 ///
-/// A reason naming the log when cargo cannot start or exits unsuccessfully.
-pub fn run(
+/// Cargo's own error lines and the log's path when the build fails.
+pub fn build(
     root: &Path,
-    bench: &str,
-    plan: &Plan,
-    env: &[(&str, &OsStr)],
-    args: &[&str],
+    runner: Option<&Path>,
     log: &Path,
-    mut on_line: impl FnMut(Line<'_>),
-) -> Result<(), String> {
-    if let Some(dir) = log.parent() {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    }
-    let mut log_file =
-        File::create(log).map_err(|e| format!("cannot create {}: {e}", log.display()))?;
+    progress: &mut Progress,
+) -> Result<Executables, String> {
+    let _ = std::fs::remove_file(log);
     let mut cmd = Command::new(cargo());
-    cmd.current_dir(root)
-        .args([
-            "bench",
-            "--quiet",
-            "-p",
-            "heaplab-benches",
-            "--bench",
-            bench,
-            "--",
-        ])
-        .args(args)
-        .envs(plan.env())
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    for (key, value) in env {
-        cmd.env(key, value);
-    }
-    let mut child = cmd
-        .spawn()
-        .map_err(|e| format!("cannot start {}: {e}", cargo()))?;
-    let (tx, rx) = mpsc::channel::<(bool, String)>();
-    let readers = [
-        (
-            true,
-            child
-                .stdout
-                .take()
-                .map(|s| Box::new(s) as Box<dyn std::io::Read + Send>),
-        ),
-        (
-            false,
-            child
-                .stderr
-                .take()
-                .map(|s| Box::new(s) as Box<dyn std::io::Read + Send>),
-        ),
-    ]
-    .map(|(is_out, pipe)| {
-        let tx = tx.clone();
-        std::thread::spawn(move || {
-            if let Some(pipe) = pipe {
-                for line in BufReader::new(pipe).lines().map_while(Result::ok) {
-                    if tx.send((is_out, line)).is_err() {
-                        break;
-                    }
+    cmd.current_dir(root).args([
+        "bench",
+        "--no-run",
+        "-p",
+        "heaplab-benches",
+        "--message-format=json-render-diagnostics",
+    ]);
+    match runner {
+        Some(path) => cmd.env(crate::tools::RUNNER_ENV, path),
+        None => cmd.env_remove(crate::tools::RUNNER_ENV),
+    };
+    let mut found: BTreeMap<String, PathBuf> = BTreeMap::new();
+    let limits = Limits {
+        wall: Some(BUILD_LIMIT),
+        ..Limits::default()
+    };
+    let done = child::run(&mut cmd, &limits, Some(log), |stream, line| {
+        match stream {
+            Stream::Out => {
+                if let Some((name, exe)) = artifact(line) {
+                    found.insert(name, exe);
                 }
             }
-        })
-    });
-    drop(tx);
-    for (is_out, line) in rx {
-        let _ = writeln!(log_file, "{}{line}", if is_out { "" } else { "[stderr] " });
-        on_line(if is_out {
-            Line::Out(&line)
-        } else {
-            Line::Err(&line)
-        });
-    }
-    for reader in readers {
-        let _ = reader.join();
-    }
-    let status = child
-        .wait()
-        .map_err(|e| format!("waiting for cargo bench: {e}"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!(
-            "`cargo bench --bench {bench}` failed ({status}); see {}",
+            Stream::Err if line.trim_start().starts_with("Compiling") => {
+                progress.message(line.trim());
+            }
+            Stream::Err => {}
+        }
+        true
+    })?;
+    if !done.success() {
+        let errors: Vec<&str> = done
+            .stderr_tail
+            .iter()
+            .map(String::as_str)
+            .filter(|l| l.starts_with("error"))
+            .take(5)
+            .collect();
+        return Err(format!(
+            "building the bench binaries failed ({}){}; see {}",
+            done.verdict(),
+            if errors.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", errors.join(" / "))
+            },
             log.display()
-        ))
+        ));
     }
+    let mut take = |name: &str| {
+        found
+            .remove(name)
+            .ok_or_else(|| format!("cargo built no `{name}` bench; see {}", log.display()))
+    };
+    Ok(Executables {
+        time: take("time")?,
+        instructions: take("instructions")?,
+    })
+}
+
+/// `(target name, executable)` of a cargo `compiler-artifact` message for a bench target.
+fn artifact(line: &str) -> Option<(String, PathBuf)> {
+    let message: serde_json::Value = serde_json::from_str(line).ok()?;
+    if message.get("reason")?.as_str()? != "compiler-artifact" {
+        return None;
+    }
+    let target = message.get("target")?;
+    let is_bench = target
+        .get("kind")?
+        .as_array()?
+        .iter()
+        .any(|k| k.as_str() == Some("bench"));
+    if !is_bench {
+        return None;
+    }
+    let name = target.get("name")?.as_str()?.to_owned();
+    let exe = message.get("executable")?.as_str()?;
+    Some((name, PathBuf::from(exe)))
+}
+
+/// What a line of a resumable bench says about its cases, by index in the
+/// list being measured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Event {
+    /// Case `k` starts.
+    Started(usize),
+    /// Case `k` is done.
+    Finished(usize),
+}
+
+/// How a [`resumable`] run went.
+#[derive(Debug, Default)]
+pub struct Resumed {
+    /// Cases that broke the binary, with the verdict: (index, reason).
+    pub failed: Vec<(usize, String)>,
+    /// When the family gave up: the first index not attempted, and why.
+    pub gave_up: Option<(usize, String)>,
+}
+
+/// Runs `command(start)` until every case from 0 to `total` has been
+/// attempted: when an attempt ends badly, the case it was in (the last one
+/// started, else the one after the last finished) is recorded as failed
+/// with the child's verdict, and a new attempt starts after it. `parse`
+/// reads each output line (and may keep what it measures).
+///
+/// The per-case limit is `limits.stall`: an attempt is killed when no case
+/// starts or finishes within it. After [`GIVE_UP_AFTER`] attempts in a
+/// row that fail at their first case, the rest is given up.
+pub fn resumable(
+    what: &str,
+    total: usize,
+    limits: &Limits,
+    log: &Path,
+    mut command: impl FnMut(usize) -> Command,
+    mut parse: impl FnMut(Stream, &str) -> Option<Event>,
+) -> Resumed {
+    let _ = std::fs::remove_file(log);
+    let mut resumed = Resumed::default();
+    let mut start = 0;
+    let mut fruitless = 0;
+    while start < total {
+        let (mut last_started, mut last_finished) = (None, None);
+        let mut cmd = command(start);
+        let done = child::run(&mut cmd, limits, Some(log), |stream, line| {
+            match parse(stream, line) {
+                Some(Event::Started(k)) => last_started = Some(k),
+                Some(Event::Finished(k)) => last_finished = Some(k),
+                None => return false,
+            }
+            true
+        });
+        let verdict = match done {
+            Ok(done) if done.success() => return resumed,
+            Ok(done) => done.verdict().to_string(),
+            Err(why) => {
+                resumed.gave_up = Some((start, why));
+                return resumed;
+            }
+        };
+        let culprit = [
+            Some(start),
+            last_started,
+            last_finished.map(|k: usize| k + 1),
+        ]
+        .into_iter()
+        .flatten()
+        .max()
+        .unwrap_or(start);
+        if culprit >= total {
+            // It broke after its last case: nothing is lost but the ending.
+            resumed.failed.push((
+                total,
+                format!("the {what} bench {verdict} after its last case"),
+            ));
+            return resumed;
+        }
+        fruitless = if culprit == start { fruitless + 1 } else { 0 };
+        resumed.failed.push((culprit, verdict.clone()));
+        if fruitless >= GIVE_UP_AFTER && culprit + 1 < total {
+            resumed.gave_up = Some((
+                culprit + 1,
+                format!(
+                    "the {what} bench failed {GIVE_UP_AFTER} times in a row at its first case (last: {verdict}); see {}",
+                    log.display()
+                ),
+            ));
+            return resumed;
+        }
+        start = culprit + 1;
+    }
+    resumed
+}
+
+/// Turns what a [`resumable`] family measured into its [`Outcome`]: a case
+/// that broke the binary gets the verdict as its reason (unless it was
+/// measured before the break), cases after a give-up get the give-up's
+/// reason, and each of them is listed as a failure of the run.
+pub fn settle(
+    what: &str,
+    items: &[Item],
+    mut metrics: BTreeMap<String, Metric>,
+    resumed: Resumed,
+    log: &Path,
+    progress: &Progress,
+) -> Outcome {
+    let mut failures = Vec::new();
+    for (k, verdict) in resumed.failed {
+        let Some(item) = items.get(k) else {
+            failures.push(format!("{what}: {verdict}"));
+            continue;
+        };
+        let key = item.key();
+        if metrics.contains_key(&key) {
+            continue;
+        }
+        let reason = format!("the case {verdict} (log: {})", log.display());
+        progress.note(&format!("{key}: {reason}"));
+        failures.push(format!("{what} {key}: {reason}"));
+        metrics.insert(key, Metric::missing(reason));
+    }
+    let unmeasured = resumed.gave_up.map(|(_, reason)| {
+        progress.note(&reason);
+        failures.push(format!("{what}: {reason}"));
+        reason
+    });
+    Outcome {
+        metrics,
+        unmeasured,
+        failures,
+    }
+}
+
+/// The environment entry that makes a bench binary measure items `start..`.
+pub fn items_from(start: usize) -> (OsString, OsString) {
+    (ITEMS_ENV.into(), format!("{start}..").into())
 }

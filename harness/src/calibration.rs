@@ -1,15 +1,19 @@
 //! A test-only lab that proves the regression gate can fail.
 //!
 //! Registered only when `HEAPLAB_CALIBRATION=1`, so it never shows in
-//! reports. Its one case builds `n` boxes and sums them; the knob in
-//! `HEAPLAB_INJECT`, read by setup (never inside the measured run), injects
-//! one regression of each family the gate watches:
+//! reports. Its two cases build `n` boxes and sum them. The knob in
+//! `HEAPLAB_INJECT`, read by setup (never inside the measured run), changes
+//! the first case, `knob/boxes`, only; the second, `steady/boxes`, comes
+//! after it in every family and proves a run goes on past a broken case.
 //!
-//! | `HEAPLAB_INJECT` | effect on the run |
-//! | --- | --- |
-//! | `allocs` | twice the boxes: allocations and bytes double |
-//! | `work` | the sum is taken three times: instructions (and time) triple |
-//! | `leak` | one 64-byte block is never freed: `live_bytes` goes from 0 to 64 |
+//! | `HEAPLAB_INJECT` | effect on `knob/boxes` | proves |
+//! | --- | --- | --- |
+//! | `allocs` | twice the boxes: allocations and bytes double | the gate fails on heap figures |
+//! | `work` | the sum is taken three times: instructions (and time) triple | the gate fails on instructions |
+//! | `leak` | one 64-byte block is never freed: `live_bytes` goes from 0 to 64 | a new leak always fails |
+//! | `hang` | never returns | the per-case limit ends it, the run goes on |
+//! | `panic` | panics | the panic's message is recorded, the run goes on |
+//! | `oom` | allocates without end | the memory cap ends it as "out of memory" |
 
 use std::hint::black_box;
 
@@ -17,7 +21,7 @@ use heaplab_core::{Case, Lab};
 
 /// Set to `1` to register the calibration lab.
 pub const ENABLE_ENV: &str = "HEAPLAB_CALIBRATION";
-/// The injected regression: `allocs`, `work`, `leak`, or unset.
+/// The injected fault: `allocs`, `work`, `leak`, `hang`, `panic`, `oom`, or unset.
 pub const INJECT_ENV: &str = "HEAPLAB_INJECT";
 /// The lab's id.
 pub const ID: &str = "00-calibration";
@@ -42,6 +46,12 @@ pub enum Knob {
     Work,
     /// Leak one block.
     Leak,
+    /// Never return.
+    Hang,
+    /// Panic.
+    Panic,
+    /// Allocate until an allocation fails.
+    Oom,
 }
 
 impl Knob {
@@ -56,12 +66,37 @@ impl Knob {
             Ok("allocs") => Knob::Allocs,
             Ok("work") => Knob::Work,
             Ok("leak") => Knob::Leak,
-            Ok(other) => panic!("{INJECT_ENV}={other}: expected allocs, work or leak"),
+            Ok("hang") => Knob::Hang,
+            Ok("panic") => Knob::Panic,
+            Ok("oom") => Knob::Oom,
+            Ok(other) => {
+                panic!("{INJECT_ENV}={other}: expected allocs, work, leak, hang, panic or oom")
+            }
         }
     }
 }
 
+/// Bytes the `oom` knob asks for at a time (zeroed, never touched: only
+/// address space, so a missing cap costs no real memory).
+const OOM_CHUNK: usize = 64 << 20;
+/// Chunks the `oom` knob gives up after (64 GiB): no cap was in force.
+const OOM_CHUNKS: usize = 1024;
+
 fn run((n, knob): (usize, Knob)) -> u64 {
+    match knob {
+        Knob::Hang => loop {
+            std::thread::sleep(std::time::Duration::from_secs(1));
+        },
+        Knob::Panic => panic!("injected panic ({INJECT_ENV}=panic)"),
+        Knob::Oom => {
+            let mut chunks: Vec<Vec<u8>> = Vec::new();
+            for _ in 0..OOM_CHUNKS {
+                chunks.push(black_box(vec![0u8; OOM_CHUNK]));
+            }
+            panic!("{INJECT_ENV}=oom: 64 GiB allocated and no memory cap stopped it");
+        }
+        _ => {}
+    }
     let count = if knob == Knob::Allocs { 2 * n } else { n };
     let boxes: Vec<Box<u64>> = (0..count as u64).map(Box::new).collect();
     let rounds = if knob == Knob::Work { 3 } else { 1 };
@@ -81,8 +116,13 @@ fn run((n, knob): (usize, Knob)) -> u64 {
 pub fn lab() -> Lab {
     Lab::new(ID, "Calibration (test only)", "none: the regression gate's self-test")
         .claim("The regression gate fails on doubled allocations, added work and a new leak, and passes unchanged code.")
+        .claim("A case that hangs, panics or runs out of memory costs its own figures only.")
         .case(
             Case::new("knob", "boxes", SIZES, |n| (n, Knob::from_env()), run)
-                .about("n boxes summed; HEAPLAB_INJECT=allocs|work|leak injects a regression"),
+                .about("n boxes summed; HEAPLAB_INJECT=allocs|work|leak|hang|panic|oom injects a fault"),
+        )
+        .case(
+            Case::new("steady", "boxes", SIZES, |n| (n, Knob::Off), run)
+                .about("n boxes summed, never injected: measured after a broken case"),
         )
 }

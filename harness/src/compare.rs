@@ -13,12 +13,50 @@
 //!
 //! Decreases beyond the same thresholds are reported as improvements and
 //! never fail. Only Rust records are gated; CPython's are the reference, not
-//! the product. A case in one run and not the other is reported, not skipped.
+//! the product.
+//!
+//! The gate fails *closed*: what it cannot compare is never taken as a
+//! pass. [`Comparison::refusal`] turns these into exit 2 with what to do:
+//!
+//! * a family measured in the baseline but not in this run (valgrind
+//!   missing, say), unless allowed with `--allow-missing FAMILY`;
+//! * a baseline case of a lab this run measured that is absent from the
+//!   run, unless `--allow-missing cases`;
+//! * a different toolchain (rustc), valgrind, heap or instruction crate
+//!   version, or mode, unless `--allow-mismatch` (a different CPU, OS or
+//!   Python only warns: heap and instruction figures do not depend on them);
+//! * nothing compared at all.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
+use crate::provenance::Provenance;
 use crate::results::{CaseRecord, Metric, Results, Source, metric};
+
+/// Parses a percentage or tolerance: a finite number, zero or more.
+///
+/// ```
+/// use heaplab::compare::non_negative;
+/// assert_eq!(non_negative("2.5"), Ok(2.5));
+/// assert!(non_negative("NaN").is_err());
+/// assert!(non_negative("-1").is_err());
+/// assert!(non_negative("inf").is_err());
+/// ```
+///
+/// # Errors
+///
+/// What is wrong with the text.
+pub fn non_negative(text: &str) -> Result<f64, String> {
+    let v: f64 = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("'{text}' is not a number"))?;
+    if v.is_finite() && v >= 0.0 {
+        Ok(v)
+    } else {
+        Err(format!("'{text}' must be a finite number, 0 or more"))
+    }
+}
 
 /// The thresholds of the gate.
 #[derive(Debug, Clone, Copy, PartialEq, clap::Args)]
@@ -27,17 +65,70 @@ pub struct Thresholds {
     #[arg(long, default_value_t = 0)]
     pub count_tolerance: u64,
     /// Byte increase tolerated, in percent (bytes, peak_bytes, live_bytes).
-    #[arg(long, default_value_t = 0.0)]
+    #[arg(long, default_value_t = 0.0, value_parser = non_negative)]
     pub bytes_tolerance_pct: f64,
     /// Instruction increase tolerated, in percent.
-    #[arg(long, default_value_t = 1.0)]
+    #[arg(long, default_value_t = 1.0, value_parser = non_negative)]
     pub instructions_pct: f64,
     /// Median time increase below which a time change is noise, in percent.
-    #[arg(long, default_value_t = 5.0)]
+    #[arg(long, default_value_t = 5.0, value_parser = non_negative)]
     pub time_noise_pct: f64,
     /// Make a time regression fail the gate (by default it only warns).
     #[arg(long)]
     pub fail_on_time: bool,
+}
+
+/// What may be missing from a run without failing the gate closed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, clap::ValueEnum)]
+pub enum Missing {
+    /// Heap figures (allocs, bytes, peak_bytes, live_bytes).
+    Heap,
+    /// Wall time.
+    Time,
+    /// Instruction counts.
+    Instructions,
+    /// Whole cases of a lab the run measured.
+    Cases,
+}
+
+impl Missing {
+    /// The name used on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Missing::Heap => "heap",
+            Missing::Time => "time",
+            Missing::Instructions => "instructions",
+            Missing::Cases => "cases",
+        }
+    }
+
+    /// The family a metric belongs to.
+    ///
+    /// ```
+    /// use heaplab::compare::Missing;
+    /// assert_eq!(Missing::of("peak_bytes"), Missing::Heap);
+    /// assert_eq!(Missing::of("instructions"), Missing::Instructions);
+    /// ```
+    pub fn of(metric_name: &str) -> Self {
+        match metric_name {
+            metric::TIME_NS => Missing::Time,
+            metric::INSTRUCTIONS => Missing::Instructions,
+            _ => Missing::Heap,
+        }
+    }
+}
+
+/// When the gate refuses to give a verdict instead of passing.
+#[derive(Debug, Clone, Default, PartialEq, clap::Args)]
+pub struct Closure {
+    /// Let this family (heap, time, instructions) or whole cases be missing
+    /// from the run without exit 2 (repeatable).
+    #[arg(long, value_enum)]
+    pub allow_missing: Vec<Missing>,
+    /// Compare even when rustc, valgrind, a measuring crate or the mode
+    /// differs from the baseline (normally exit 2: save a new baseline).
+    #[arg(long)]
+    pub allow_mismatch: bool,
 }
 
 impl Default for Thresholds {
@@ -109,6 +200,13 @@ pub struct Comparison {
     pub added: Vec<String>,
     /// Provenance differences worth a warning: (what, baseline, now).
     pub provenance: Vec<(String, String, String)>,
+    /// Provenance differences that make figures incomparable: (what, baseline, now).
+    pub mismatches: Vec<(String, String, String)>,
+    /// Per family: how many baseline figures this run did not measure, and
+    /// the first reason given.
+    pub gaps: BTreeMap<Missing, (usize, String)>,
+    /// Metrics compared (both sides measured).
+    pub compared: usize,
 }
 
 impl Comparison {
@@ -120,6 +218,40 @@ impl Comparison {
     /// Rows with the given verdict.
     pub fn count(&self, verdict: Verdict) -> usize {
         self.rows.iter().filter(|r| r.verdict == verdict).count()
+    }
+
+    /// Why the gate must not give a verdict (exit 2), if it must not: see
+    /// the module docs. `None` means the comparison stands.
+    pub fn refusal(&self, closure: &Closure) -> Option<String> {
+        let mut reasons = Vec::new();
+        if !self.mismatches.is_empty() && !closure.allow_mismatch {
+            reasons.push(mismatch_reason(&self.mismatches));
+        }
+        for (family, (count, reason)) in &self.gaps {
+            if !closure.allow_missing.contains(family) {
+                reasons.push(format!(
+                    "{} figures: the baseline has {count} that this run did not measure ({reason}); measure them (see the reason), or pass --allow-missing {}",
+                    family.name(),
+                    family.name()
+                ));
+            }
+        }
+        if !self.missing.is_empty() && !closure.allow_missing.contains(&Missing::Cases) {
+            let shown: Vec<&str> = self.missing.iter().take(3).map(String::as_str).collect();
+            reasons.push(format!(
+                "{} baseline case(s) are absent from this run ({}{}); if they were removed on purpose, save a new baseline, or pass --allow-missing cases",
+                self.missing.len(),
+                shown.join(", "),
+                if self.missing.len() > 3 { ", ..." } else { "" }
+            ));
+        }
+        if self.compared == 0 && reasons.is_empty() {
+            reasons.push(
+                "nothing was compared: neither file has a measured Rust figure the other has"
+                    .to_owned(),
+            );
+        }
+        (!reasons.is_empty()).then(|| reasons.join("\n"))
     }
 }
 
@@ -146,6 +278,7 @@ pub fn compare(baseline: &Results, now: &Results, thresholds: &Thresholds) -> Co
             .collect()
     };
     let (old, new) = (rust(baseline), rust(now));
+    let (provenance, mismatches) = provenance_differences(&baseline.provenance, &now.provenance);
     let mut comparison = Comparison {
         missing: old
             .keys()
@@ -157,12 +290,29 @@ pub fn compare(baseline: &Results, now: &Results, thresholds: &Thresholds) -> Co
             .filter(|k| !old.contains_key(*k))
             .cloned()
             .collect(),
-        provenance: provenance_differences(baseline, now),
+        provenance,
+        mismatches,
         ..Comparison::default()
     };
     for (case, before) in &old {
         let Some(after) = new.get(case) else { continue };
         for name in metric::ALL {
+            let (b, a) = (before.metrics.get(name), after.metrics.get(name));
+            match (b.and_then(Metric::value), a.and_then(Metric::value)) {
+                (Some(_), Some(_)) => comparison.compared += 1,
+                (Some(_), None) => {
+                    let reason = match a {
+                        Some(Metric::NotMeasured { not_measured }) => not_measured.clone(),
+                        _ => "absent".to_owned(),
+                    };
+                    let gap = comparison
+                        .gaps
+                        .entry(Missing::of(name))
+                        .or_insert((0, reason));
+                    gap.0 += 1;
+                }
+                _ => {}
+            }
             let row = judge(
                 case,
                 name,
@@ -298,33 +448,77 @@ fn judge_time(before: &Metric, after: &Metric, t: &Thresholds) -> (Verdict, Stri
     }
 }
 
-fn provenance_differences(baseline: &Results, now: &Results) -> Vec<(String, String, String)> {
-    let (b, n) = (&baseline.provenance, &now.provenance);
-    let pairs = [
-        ("CPU", &b.cpu, &n.cpu),
-        ("rustc", &b.rustc, &n.rustc),
-        ("valgrind", &b.valgrind, &n.valgrind),
-        ("mode", &b.mode, &n.mode),
-    ];
-    let mut out: Vec<_> = pairs
-        .into_iter()
-        .filter(|(_, x, y)| x != y)
-        .map(|(what, x, y)| (what.to_owned(), x.clone(), y.clone()))
+/// The crates whose version changes heap or instruction figures; a
+/// different criterion only changes how time is taken, which only warns.
+const FIGURE_CRATES: [&str; 2] = ["dhat", "iai-callgrind"];
+
+/// Why figures from different setups are not compared (exit 2), and what to do.
+pub fn mismatch_reason(mismatches: &[Diff]) -> String {
+    let what: Vec<String> = mismatches
+        .iter()
+        .map(|(what, b, n)| format!("{what}: baseline {b}, now {n}"))
         .collect();
+    format!(
+        "the baseline was measured with a different setup ({}); heap and instruction figures are only comparable with the same toolchain, valgrind, crates and mode. Save a new baseline with this setup (`make baseline`), or pass --allow-mismatch",
+        what.join("; ")
+    )
+}
+
+/// The provenance differences that make figures incomparable.
+pub fn mismatches(baseline: &Provenance, now: &Provenance) -> Vec<Diff> {
+    provenance_differences(baseline, now).1
+}
+
+/// Provenance differences: (warnings, mismatches), each (what, baseline, now).
+fn provenance_differences(b: &Provenance, n: &Provenance) -> (Vec<Diff>, Vec<Diff>) {
+    let differs = |x: &String, y: &String| x != y;
+    let mut warnings = Vec::new();
+    let mut mismatches = Vec::new();
+    for (what, x, y) in [
+        ("CPU", &b.cpu, &n.cpu),
+        ("OS", &b.os, &n.os),
+        ("python", &b.python, &n.python),
+    ] {
+        if differs(x, y) {
+            warnings.push((what.to_owned(), x.clone(), y.clone()));
+        }
+    }
+    for (what, x, y) in [("rustc", &b.rustc, &n.rustc), ("mode", &b.mode, &n.mode)] {
+        if differs(x, y) {
+            mismatches.push((what.to_owned(), x.clone(), y.clone()));
+        }
+    }
+    // valgrind "not found" on one side is a missing family, reported as such.
+    let found = |v: &str| v != "not found";
+    if found(&b.valgrind) && found(&n.valgrind) && differs(&b.valgrind, &n.valgrind) {
+        mismatches.push((
+            "valgrind".to_owned(),
+            b.valgrind.clone(),
+            n.valgrind.clone(),
+        ));
+    }
     let crates: BTreeSet<_> = b.crates.keys().chain(n.crates.keys()).collect();
     for name in crates {
         let (x, y) = (b.crates.get(name), n.crates.get(name));
         if x != y {
             let show = |v: Option<&String>| v.cloned().unwrap_or_else(|| "absent".to_owned());
-            out.push((format!("crate {name}"), show(x), show(y)));
+            let diff = (format!("crate {name}"), show(x), show(y));
+            if FIGURE_CRATES.contains(&name.as_str()) {
+                mismatches.push(diff);
+            } else {
+                warnings.push(diff);
+            }
         }
     }
-    out
+    (warnings, mismatches)
 }
+
+/// One provenance difference: (what, baseline, now).
+pub type Diff = (String, String, String);
 
 fn show(v: Option<f64>) -> String {
     match v {
-        None => "—".to_owned(),
+        None => "not measured".to_owned(),
         Some(v) if v.fract() == 0.0 && v.abs() < 1e15 => format!("{v:.0}"),
         Some(v) => format!("{v:.1}"),
     }
@@ -334,14 +528,15 @@ fn change(row: &Row) -> String {
     match (row.baseline, row.now) {
         (Some(b), Some(a)) if b != 0.0 => format!("{:+.1}%", (a - b) / b * 100.0),
         (Some(_), Some(a)) if a != 0.0 => "from 0".to_owned(),
-        _ => "—".to_owned(),
+        (Some(_), Some(_)) => "0%".to_owned(),
+        _ => "n/a".to_owned(),
     }
 }
 
 /// The comparison as a plain-text table for the terminal.
 pub fn table(c: &Comparison) -> String {
     let mut out = String::new();
-    for (what, b, n) in &c.provenance {
+    for (what, b, n) in c.provenance.iter().chain(&c.mismatches) {
         let _ = writeln!(out, "warning: {what} differs: baseline {b}, now {n}");
     }
     let header = ["case", "metric", "baseline", "now", "change", "verdict"];
@@ -418,7 +613,7 @@ pub fn markdown(c: &Comparison, baseline_name: &str) -> String {
         "Compared against `{baseline_name}`. {}\n",
         summary_line(c)
     );
-    for (what, b, n) in &c.provenance {
+    for (what, b, n) in c.provenance.iter().chain(&c.mismatches) {
         let _ = writeln!(
             md,
             "> **warning**: {what} differs: baseline `{b}`, now `{n}`\n"
@@ -470,7 +665,7 @@ pub fn markdown(c: &Comparison, baseline_name: &str) -> String {
 /// A one-case results document with the given counts, for examples and tests.
 #[doc(hidden)]
 pub fn example(metrics: &[(&str, u64)]) -> Results {
-    let provenance = crate::provenance::Provenance {
+    let provenance = Provenance {
         command: "example".into(),
         mode: "smoke".into(),
         date: "1970-01-01T00:00:00Z".into(),
@@ -619,13 +814,54 @@ mod tests {
     }
 
     #[test]
-    fn unmeasured_metrics_are_not_compared_and_never_fail() {
+    fn a_family_measured_only_in_the_baseline_fails_closed() {
         let old = with(metric::INSTRUCTIONS, Metric::Count(1));
         let new = with(metric::INSTRUCTIONS, Metric::missing("valgrind not found"));
         let c = compare(&old, &new, &Thresholds::default());
         assert!(!c.regressed());
         assert_eq!(c.rows[0].verdict, Verdict::NotCompared);
         assert!(c.rows[0].note.contains("valgrind not found"));
+        let refusal = c.refusal(&Closure::default()).expect("fails closed");
+        assert!(refusal.contains("instructions figures"), "{refusal}");
+        assert!(refusal.contains("valgrind not found"), "{refusal}");
+        assert!(
+            refusal.contains("--allow-missing instructions"),
+            "{refusal}"
+        );
+        let allowed = Closure {
+            allow_missing: vec![Missing::Instructions],
+            ..Closure::default()
+        };
+        // Allowed, but then nothing at all was compared: still refused.
+        assert!(
+            c.refusal(&allowed)
+                .unwrap()
+                .contains("nothing was compared")
+        );
+        let mut both = with(metric::ALLOCS, Metric::Count(5));
+        both.cases[0]
+            .metrics
+            .insert(metric::INSTRUCTIONS.to_owned(), Metric::Count(1));
+        let mut now = with(metric::ALLOCS, Metric::Count(5));
+        now.cases[0].metrics.insert(
+            metric::INSTRUCTIONS.to_owned(),
+            Metric::missing("valgrind not found"),
+        );
+        assert_eq!(
+            compare(&both, &now, &Thresholds::default()).refusal(&allowed),
+            None
+        );
+    }
+
+    #[test]
+    fn records_without_any_metric_fail_closed() {
+        let empty = example(&[]);
+        let c = compare(&empty, &empty, &Thresholds::default());
+        assert!(
+            c.refusal(&Closure::default())
+                .unwrap()
+                .contains("nothing was compared")
+        );
     }
 
     #[test]
@@ -637,23 +873,34 @@ mod tests {
         assert_eq!(c.missing, ["00-example/w/s/1"]);
         assert_eq!(c.added, ["00-example/w/other/1"]);
         assert!(!c.regressed());
+        assert!(
+            c.refusal(&Closure::default())
+                .unwrap()
+                .contains("--allow-missing cases")
+        );
         assert!(markdown(&c, "baseline.json").contains("Only in the baseline: 1 case(s)"));
     }
 
     #[test]
-    fn provenance_differences_are_warnings() {
-        let old = example(&[]);
-        let mut new = example(&[]);
-        new.provenance.rustc = "rustc 2.0".into();
+    fn a_different_cpu_warns_and_a_different_toolchain_refuses() {
+        let old = example(&[("allocs", 1)]);
+        let mut new = example(&[("allocs", 1)]);
+        new.provenance.cpu = "another cpu".into();
         let c = compare(&old, &new, &Thresholds::default());
         assert_eq!(
             c.provenance,
-            [(
-                "rustc".to_owned(),
-                "rustc".to_owned(),
-                "rustc 2.0".to_owned()
-            )]
+            [("CPU".to_owned(), "cpu".to_owned(), "another cpu".to_owned())]
         );
+        assert_eq!(c.refusal(&Closure::default()), None);
+        new.provenance.rustc = "rustc 2.0".into();
+        let c = compare(&old, &new, &Thresholds::default());
         assert!(table(&c).contains("warning: rustc differs: baseline rustc, now rustc 2.0"));
+        let refusal = c.refusal(&Closure::default()).unwrap();
+        assert!(refusal.contains("make baseline"), "{refusal}");
+        let allowed = Closure {
+            allow_mismatch: true,
+            ..Closure::default()
+        };
+        assert_eq!(c.refusal(&allowed), None);
     }
 }

@@ -1,108 +1,129 @@
 //! The maintainer's commands: `baseline save`, `regress`, `compare`.
 //!
 //! Exit codes follow DESIGN.md: 0 no regression, 3 regression, 2 a baseline
-//! or results file missing, unreadable or of another schema version (the
-//! message names the file and says how to fix it), 1 the run itself failed.
-//! Nothing here writes the baseline but [`save_baseline`], and every write
-//! is atomic; a bad baseline is never touched.
+//! or results file missing, unreadable or of another schema version, or a
+//! comparison the gate refuses to judge (it fails closed: see
+//! [`crate::compare`]), 1 the run itself failed. Nothing here writes the
+//! baseline but [`save_baseline`], every write is atomic, and no output may
+//! be one of the inputs.
+//!
+//! `regress --against REF` never compares across machines: it builds and
+//! measures the git revision REF in a worktree, here, then the working
+//! tree, here, and compares the two.
 
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
 
-use crate::compare::{self, Comparison, Thresholds};
-use crate::plan::Plan;
-use crate::results::{LoadError, Results, write_atomic};
+use crate::child::{self, Limits};
+use crate::compare::{self, Closure, Comparison, Missing, Thresholds};
+use crate::error::Error;
+use crate::files;
+use crate::provenance::Provenance;
+use crate::results::{LoadError, Results, Source};
 use crate::run::{self, Family, Options};
+use crate::{python, tools};
 
 /// The default baseline path.
 pub const BASELINE: &str = "results/baseline.json";
 
-/// A failure with its exit code.
-#[derive(Debug)]
-pub struct GateError {
-    /// 1 (run failed) or 2 (bad input).
-    pub code: u8,
-    /// What went wrong and what to do.
-    pub message: String,
+/// The longest building and measuring another revision may take.
+pub const AGAINST_LIMIT: Duration = Duration::from_secs(2 * 60 * 60);
+
+/// What `regress` compares with.
+#[derive(Debug, Clone)]
+pub enum Baseline {
+    /// A saved results file (`--baseline`, default `results/baseline.json`).
+    File(PathBuf),
+    /// A git revision measured here first (`--against REF`).
+    Revision(String),
 }
 
-impl GateError {
-    fn input(message: impl Into<String>) -> Self {
-        Self {
-            code: 2,
-            message: message.into(),
-        }
-    }
-
-    fn run(message: impl Into<String>) -> Self {
-        Self {
-            code: 1,
-            message: message.into(),
+impl Baseline {
+    /// How the summary names it.
+    pub fn name(&self) -> String {
+        match self {
+            Baseline::File(path) => path.display().to_string(),
+            Baseline::Revision(rev) => format!("{rev} (measured here)"),
         }
     }
 }
 
-fn load(path: &Path, what: &str) -> Result<Results, GateError> {
+fn load(path: &Path, what: &str) -> Result<Results, Error> {
     Results::load(path).map_err(|e| {
         let fix = match (&e, what) {
-            (LoadError::Unreadable(..), "baseline") => {
+            (LoadError::Unreadable(..), "baseline") if !path.exists() => {
                 "; create one with `make baseline` (heaplab baseline save)".to_owned()
+            }
+            (LoadError::Unreadable(..), "baseline") => {
+                "; it exists but cannot be read: check its permissions and type".to_owned()
             }
             (_, "baseline") => {
                 "; if it is damaged or outdated, save a new one with `make baseline`".to_owned()
             }
             _ => String::new(),
         };
-        GateError::input(format!("{what}: {e}{fix}"))
+        Error::input(format!("{what}: {e}{fix}"))
     })
 }
 
-/// Measures `plan` into `work` (a scratch directory under `target/`) and
-/// returns the loaded results.
-fn measure(
-    root: &Path,
-    plan: Plan,
-    work: &Path,
-    install_tools: bool,
-) -> Result<Results, GateError> {
-    let options = Options {
-        plan,
-        out: work.to_path_buf(),
-        skip: Vec::<Family>::new(),
-        install_tools,
-    };
-    let summary = run::bench(root, &options).map_err(GateError::run)?;
-    if !summary.failures.is_empty() {
-        return Err(GateError::run(format!(
-            "the run failed: {}",
-            summary.failures.join("; ")
-        )));
-    }
-    load(&summary.results, "this run")
-}
-
-/// `heaplab baseline save`: measures `plan` (or takes `from`) and writes
-/// the baseline atomically. Returns the path written.
+/// Refuses an output path that is one of the inputs, or that cannot be
+/// written (exit 2), before anything is measured.
 ///
 /// # Errors
 ///
-/// Exit 2 when `from` is not a valid results file, 1 when measuring fails.
+/// Exit 2 naming the path.
+pub fn check_output_against(output: &Path, inputs: &[&Path], what: &str) -> Result<(), Error> {
+    for input in inputs {
+        if files::same_file(output, input) {
+            return Err(Error::input(format!(
+                "{what} {} is also an input; writing it would destroy that input. Give another path",
+                output.display()
+            )));
+        }
+    }
+    files::check_output(output)?;
+    Ok(())
+}
+
+/// Measures `options.plan` into `work` and returns the results.
+fn measure(root: &Path, mut options: Options, work: &Path) -> Result<Results, Error> {
+    options.out = work.to_path_buf();
+    // CPython is the reference, not gated: not measured here.
+    if !options.skip.contains(&Family::Python) {
+        options.skip.push(Family::Python);
+    }
+    let summary = run::bench(root, &options)?;
+    if !summary.failures.is_empty() {
+        return Err(Error::run(format!(
+            "the run failed, so it cannot be compared: {}",
+            summary.failures.join("; ")
+        )));
+    }
+    Ok(summary.results)
+}
+
+/// `heaplab baseline save`: measures `options.plan` (or takes `from`) and
+/// writes the baseline atomically. Returns the path written.
+///
+/// # Errors
+///
+/// Exit 2 when `from` is not a valid results file or `to` cannot be
+/// written (checked before measuring), 1 when measuring fails.
 pub fn save_baseline(
     root: &Path,
-    plan: Plan,
+    options: Options,
     from: Option<&Path>,
     to: &Path,
-    install: bool,
-) -> Result<PathBuf, GateError> {
+) -> Result<PathBuf, Error> {
+    let inputs: Vec<&Path> = from.into_iter().collect();
+    check_output_against(to, &inputs, "--to")?;
     let results = match from {
         Some(path) => load(path, "results")?,
-        None => measure(
-            root,
-            plan,
-            &root.join("target/heaplab/baseline-run"),
-            install,
-        )?,
+        None => measure(root, options, &root.join("target/heaplab/baseline-run"))?,
     };
-    results.save(to).map_err(GateError::run)?;
+    results.save(to)?;
     Ok(to.to_path_buf())
 }
 
@@ -111,14 +132,53 @@ pub fn save_baseline(
 /// # Errors
 ///
 /// Exit 2 when either file is missing, unreadable or of another schema.
-pub fn compare_files(
-    old: &Path,
-    new: &Path,
-    thresholds: &Thresholds,
-) -> Result<Comparison, GateError> {
+pub fn compare_files(old: &Path, new: &Path, thresholds: &Thresholds) -> Result<Comparison, Error> {
     let old = load(old, "baseline")?;
     let new = load(new, "results")?;
     Ok(compare::compare(&old, &new, thresholds))
+}
+
+/// Keeps only the baseline's labs (and their cases) that `plan` selects.
+fn restrict(mut baseline: Results, options: &Options) -> Results {
+    let ids: Vec<&str> = options.plan.selected_labs().map(|l| l.id).collect();
+    baseline.labs.retain(|l| ids.contains(&l.id.as_str()));
+    baseline.cases.retain(|c| ids.contains(&c.lab.as_str()));
+    baseline
+}
+
+/// What can be known before measuring: a toolchain mismatch, a family the
+/// baseline has that cannot be measured here.
+fn preflight(
+    root: &Path,
+    baseline: &Results,
+    options: &Options,
+    closure: &Closure,
+) -> Result<(), Error> {
+    let now = Provenance::collect(root, options.plan.mode.name(), &python::interpreter());
+    let mismatches = compare::mismatches(&baseline.provenance, &now);
+    if !mismatches.is_empty() && !closure.allow_mismatch {
+        return Err(Error::input(compare::mismatch_reason(&mismatches)));
+    }
+    let has_instructions = baseline.cases.iter().any(|c| {
+        c.source == Source::Rust && c.value(crate::results::metric::INSTRUCTIONS).is_some()
+    });
+    if has_instructions && !closure.allow_missing.contains(&Missing::Instructions) {
+        if options.skip.contains(&Family::Instructions) {
+            return Err(Error::input(
+                "instructions figures: the baseline has them and --skip instructions was given; pass --allow-missing instructions to compare without them",
+            ));
+        }
+        if let Err(reason) =
+            tools::ensure_instruction_tools(root, options.install_tools, &mut |msg| {
+                eprintln!("heaplab: {msg}")
+            })
+        {
+            return Err(Error::input(format!(
+                "instructions figures: the baseline has them, and this machine cannot measure them: {reason}. Install it (`make bench` installs valgrind with apt-get when run as root), or pass --allow-missing instructions"
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// `heaplab regress`: checks the baseline first (so a bad one costs no
@@ -126,22 +186,117 @@ pub fn compare_files(
 ///
 /// # Errors
 ///
-/// Exit 2 for a bad baseline, 1 when measuring fails.
+/// Exit 2 for a bad baseline or a setup that cannot be compared with it,
+/// 1 when measuring fails.
 pub fn regress(
     root: &Path,
-    plan: Plan,
-    baseline: &Path,
+    options: Options,
+    baseline: &Baseline,
     thresholds: &Thresholds,
-    install: bool,
-) -> Result<Comparison, GateError> {
-    let old = load(baseline, "baseline")?;
-    let new = measure(
-        root,
-        plan,
-        &root.join("target/heaplab/regress-run"),
-        install,
-    )?;
+    closure: &Closure,
+) -> Result<Comparison, Error> {
+    let old = match baseline {
+        Baseline::File(path) => {
+            let old = restrict(load(path, "baseline")?, &options);
+            preflight(root, &old, &options, closure)?;
+            old
+        }
+        Baseline::Revision(rev) => measure_revision(root, rev, &options)?,
+    };
+    let new = measure(root, options, &root.join("target/heaplab/regress-run"))?;
     Ok(compare::compare(&old, &new, thresholds))
+}
+
+/// Builds and measures git revision `rev` of this repository in a worktree
+/// under `target/heaplab/against/`, with the same mode and labs.
+fn measure_revision(root: &Path, rev: &str, options: &Options) -> Result<Results, Error> {
+    let git = |args: &[&str]| -> Result<String, Error> {
+        let mut cmd = Command::new("git");
+        cmd.arg("-C").arg(root).args(args);
+        let done = child::run(
+            &mut cmd,
+            &Limits::wall(Duration::from_secs(300)),
+            None,
+            |_, _| false,
+        )
+        .map_err(Error::run)?;
+        if done.success() {
+            Ok(String::from_utf8_lossy(&done.stdout).trim().to_owned())
+        } else {
+            Err(Error::input(format!(
+                "git {}: {}",
+                args.join(" "),
+                done.last_error_line()
+            )))
+        }
+    };
+    let sha = git(&["rev-parse", "--verify", "--quiet", &format!("{rev}^{{commit}}")])
+        .map_err(|_| Error::input(format!("--against {rev}: no such git revision here (fetch it first, e.g. `git fetch origin main`)")))?;
+    let against = root.join("target/heaplab/against");
+    let tree = against.join(format!("tree-{}", &sha[..12.min(sha.len())]));
+    let tree_arg = tree.to_string_lossy().into_owned();
+    if tree.exists() {
+        let _ = git(&["worktree", "remove", "--force", &tree_arg]);
+        let _ = std::fs::remove_dir_all(&tree);
+    }
+    let _ = git(&["worktree", "prune"]);
+    std::fs::create_dir_all(&against)
+        .map_err(|e| Error::run(format!("cannot create {}: {e}", against.display())))?;
+    git(&["worktree", "add", "--detach", "--force", &tree_arg, &sha])?;
+    let out = against.join(format!("results-{}", &sha[..12.min(sha.len())]));
+    let _ = std::fs::remove_dir_all(&out);
+    let result = (|| {
+        eprintln!(
+            "heaplab regress: building and measuring {rev} ({sha}) in {}",
+            tree.display()
+        );
+        let mut cmd = Command::new(crate::bench::cargo());
+        cmd.current_dir(&tree)
+            .args([
+                "run",
+                "--quiet",
+                "--release",
+                "-p",
+                "heaplab",
+                "--",
+                "bench",
+            ])
+            .env("CARGO_TARGET_DIR", against.join("target"))
+            .env_remove("HEAPLAB_ROOT")
+            .env_remove("RUSTUP_TOOLCHAIN");
+        if options.plan.mode == crate::plan::Mode::Quick {
+            cmd.arg("--quick");
+        } else if options.plan.mode == crate::plan::Mode::Smoke {
+            cmd.arg("--smoke");
+        }
+        for lab in &options.plan.labs {
+            cmd.args(["--lab", lab]);
+        }
+        cmd.args(["--skip", "python", "--out"]).arg(&out);
+        if !options.install_tools {
+            cmd.arg("--no-install");
+        }
+        let limits = Limits {
+            wall: Some(AGAINST_LIMIT),
+            ..Limits::default()
+        };
+        let done = child::run(&mut cmd, &limits, None, |stream, line| {
+            if stream == child::Stream::Err {
+                eprintln!("  [{rev}] {line}");
+            }
+            true
+        })
+        .map_err(Error::run)?;
+        if !done.success() {
+            return Err(Error::run(format!(
+                "measuring {rev} failed ({}); its output is above",
+                done.verdict()
+            )));
+        }
+        load(&out.join("latest.json"), "results")
+    })();
+    let _ = git(&["worktree", "remove", "--force", &tree_arg]);
+    result
 }
 
 /// Prints the table, writes the Markdown summary to `summary` and, when
@@ -150,18 +305,35 @@ pub fn regress(
 ///
 /// # Errors
 ///
-/// Exit 1 when the summary cannot be written.
+/// Exit 2 when the gate refuses to judge (see [`Comparison::refusal`]);
+/// exit 1 when the summary cannot be written and there is no regression
+/// (a regression's exit 3 is kept, with a warning).
 pub fn report(
     comparison: &Comparison,
     baseline_name: &str,
     summary: &Path,
-) -> Result<u8, GateError> {
-    print!("{}", compare::table(comparison));
-    let md = compare::markdown(comparison, baseline_name);
-    write_atomic(summary, md.as_bytes()).map_err(GateError::run)?;
-    eprintln!("heaplab: summary written to {}", summary.display());
+    closure: &Closure,
+) -> Result<u8, Error> {
+    let refusal = comparison.refusal(closure);
+    let table = compare::table(comparison);
+    let mut stdout = std::io::stdout().lock();
+    if let Err(e) = stdout
+        .write_all(table.as_bytes())
+        .and_then(|()| stdout.flush())
+        && e.kind() != std::io::ErrorKind::BrokenPipe
+    {
+        eprintln!("heaplab: warning: cannot print the table: {e}");
+    }
+    let mut md = compare::markdown(comparison, baseline_name);
+    if let Some(why) = &refusal {
+        md = format!("## heaplab regress: refused (exit 2)\n\n{why}\n\n{md}");
+    }
+    let written = files::write_atomic(summary, md.as_bytes());
+    match &written {
+        Ok(()) => eprintln!("heaplab: summary written to {}", summary.display()),
+        Err(e) => eprintln!("heaplab: warning: {e}"),
+    }
     if let Some(step_summary) = std::env::var_os("GITHUB_STEP_SUMMARY") {
-        use std::io::Write as _;
         let appended = std::fs::OpenOptions::new()
             .append(true)
             .create(true)
@@ -171,5 +343,14 @@ pub fn report(
             eprintln!("heaplab: warning: cannot append to $GITHUB_STEP_SUMMARY: {e}");
         }
     }
-    Ok(if comparison.regressed() { 3 } else { 0 })
+    if let Some(why) = refusal {
+        return Err(Error::input(format!(
+            "the gate refuses to judge this comparison:\n{why}"
+        )));
+    }
+    if comparison.regressed() {
+        return Ok(3);
+    }
+    written?;
+    Ok(0)
 }

@@ -19,6 +19,7 @@ use std::process::Command;
 use heaplab_core::Case;
 use serde::{Deserialize, Serialize};
 
+use crate::child::{self, Limits};
 use crate::plan::Item;
 use crate::results::{Metric, metric};
 
@@ -71,25 +72,26 @@ pub fn measure_here(case: &Case, n: usize) -> HeapFigures {
     }
 }
 
-/// Measures one item in a fresh `exe heap-case` process.
+/// Measures one item in a fresh `exe heap-case` process, under `limits`.
 ///
 /// # Errors
 ///
 /// A one-line reason when the process could not start, failed (a panic in
-/// the case: its last line of error output) or printed no figures.
-pub fn measure(exe: &Path, item: &Item) -> Result<HeapFigures, String> {
-    let out = Command::new(exe)
-        .args([
-            "heap-case",
-            item.lab.id,
-            item.case.workload,
-            item.case.strategy,
-        ])
-        .arg(item.n.to_string())
-        .output()
-        .map_err(|e| format!("cannot start {}: {e}", exe.display()))?;
-    if !out.status.success() {
-        return Err(format!("the case failed ({})", crate::bench::failure(&out)));
+/// the case: its message), was killed or timed out, or printed no figures.
+pub fn measure(exe: &Path, item: &Item, limits: &Limits) -> Result<HeapFigures, String> {
+    let mut cmd = Command::new(exe);
+    cmd.args([
+        "heap-case",
+        item.lab.id,
+        item.case.workload,
+        item.case.strategy,
+    ])
+    .arg(item.n.to_string());
+    let done = child::run(&mut cmd, limits, None, |_, _| false)?;
+    if !done.success() {
+        return Err(format!("the case {}", done.verdict()));
     }
-    serde_json::from_slice(&out.stdout).map_err(|e| format!("unreadable heap figures: {e}"))
+    serde_json::from_slice(&done.stdout).map_err(|e| {
+        format!("the case exited without its heap figures ({e}); did it call `std::process::exit`?")
+    })
 }

@@ -1,63 +1,73 @@
 //! Instruction family: iai-callgrind, through the generic `benches/instructions.rs`.
 //!
 //! The harness makes sure valgrind and the runner are there
-//! ([`crate::tools`]), runs the bench with `--output-format=json` and a
-//! fresh `IAI_CALLGRIND_HOME`, and reads one JSON summary per benchmark
-//! from its standard output: the documented machine-readable format, not
-//! the human one.
+//! ([`crate::tools`]), runs the built bench binary with
+//! `--output-format=json` and a fresh `IAI_CALLGRIND_HOME` under a
+//! per-case time limit ([`crate::bench::resumable`]), and reads one JSON
+//! summary per benchmark from its standard output: the documented
+//! machine-readable format, not the human one.
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::process::Command;
 
-use crate::bench::{self, Line, Outcome};
-use crate::plan::{Plan, ident};
+use crate::bench::{self, Event, Outcome};
+use crate::child::{Limits, Stream};
+use crate::plan::{Item, Plan, ident};
+use crate::progress::Progress;
 use crate::results::Metric;
-use crate::tools::RUNNER_ENV;
 
-/// Counts instructions for every item of `plan` with the runner at `runner`.
-/// `on_done` is called with each finished case key.
+/// Counts instructions for `items` (the plan's) with the instructions
+/// bench `exe`, in `work`. A case that fails or outlasts `limits.stall`
+/// is recorded as not measured with its verdict; the others are counted.
 pub fn measure(
     root: &Path,
+    exe: &Path,
     plan: &Plan,
+    items: &[Item],
     work: &Path,
-    runner: &Path,
-    mut on_line: impl FnMut(Line<'_>),
+    limits: &Limits,
+    progress: &mut Progress,
 ) -> Outcome {
     let home = work.join("iai");
     let _ = std::fs::remove_dir_all(&home);
-    let by_ident: BTreeMap<String, String> = plan
-        .items()
+    let log = work.join("instructions.log");
+    let by_ident: BTreeMap<String, usize> = items
         .iter()
-        .map(|item| (ident(&item.key()), item.key()))
+        .enumerate()
+        .map(|(k, item)| (ident(&item.key()), k))
         .collect();
     let mut metrics = BTreeMap::new();
-    let failure = bench::run(
-        root,
+    let resumed = bench::resumable(
         "instructions",
-        plan,
-        &[
-            (RUNNER_ENV, runner.as_os_str()),
-            ("IAI_CALLGRIND_HOME", home.as_os_str()),
-        ],
-        &["--output-format=json"],
-        &work.join("instructions.log"),
-        |line| {
-            if let Line::Out(text) = line
-                && let Some((id, ir)) = parse_summary(text)
-                && let Some(key) = by_ident.get(&id)
-            {
-                metrics.insert(key.clone(), Metric::Count(ir));
-            }
-            on_line(line);
+        items.len(),
+        limits,
+        &log,
+        |start| {
+            let mut cmd = Command::new(exe);
+            // The runner asks `cargo metadata` where the workspace is.
+            cmd.current_dir(root)
+                .args(["--bench", "--output-format=json"])
+                .envs(plan.env())
+                .env("IAI_CALLGRIND_HOME", &home)
+                .env("CARGO", bench::cargo())
+                .env("CARGO_PKG_NAME", "heaplab-benches")
+                .envs([bench::items_from(start)]);
+            cmd
         },
-    )
-    .err();
-    let crashed = failure.is_some();
-    Outcome {
-        metrics,
-        failure,
-        crashed,
-    }
+        |stream, line| {
+            if stream != Stream::Out {
+                return None;
+            }
+            let (id, ir) = parse_summary(line)?;
+            let k = *by_ident.get(&id)?;
+            let key = items[k].key();
+            progress.step(&key);
+            metrics.insert(key, Metric::Count(ir));
+            Some(Event::Finished(k))
+        },
+    );
+    bench::settle("instructions", items, metrics, resumed, &log, progress)
 }
 
 /// The benchmark id and total `Ir` of one JSON summary line.

@@ -17,13 +17,17 @@ pub use heaplab_core;
 
 pub mod bench;
 pub mod calibration;
+pub mod child;
 pub mod compare;
+pub mod error;
 pub mod export;
+pub mod files;
 pub mod gate;
 pub mod heap;
 pub mod instructions;
 pub mod plan;
 pub mod plot;
+pub mod progress;
 pub mod provenance;
 pub mod python;
 pub mod registry;

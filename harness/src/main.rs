@@ -8,14 +8,16 @@ use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Duration;
 
-use clap::{Parser, Subcommand};
-use heaplab::compare::Thresholds;
-use heaplab::gate::{self, GateError};
+use clap::{Args, Parser, Subcommand};
+use heaplab::compare::{Closure, Thresholds};
+use heaplab::error::Error;
+use heaplab::gate::{self, Baseline};
 use heaplab::plan::{Mode, Plan};
 use heaplab::results::Results;
 use heaplab::run::{self, Family, Options};
-use heaplab::{heap, registry, report};
+use heaplab::{files, heap, registry, report};
 
 // dhat counts every allocation while a profiler runs (only inside
 // `heap-case`); with none running it forwards to the system allocator.
@@ -32,7 +34,10 @@ static ALLOC: dhat::Alloc = dhat::Alloc;
     long_about = "Measures every registered lab three ways — heap figures with dhat (exact allocations, \
 bytes, peak, bytes left live = leaked), wall time with criterion, instructions with iai-callgrind — \
 beside the lab's CPython reference script, then writes results/latest.json and results/REPORT.md with plots.\n\n\
-Exit codes: 0 ok, 1 the run itself failed, 2 bad input, 3 regression found.",
+Every process it starts runs in its own process group under a per-case time limit and a memory cap: \
+a case that hangs, panics or runs out of memory is recorded with that verdict and the run goes on.\n\n\
+Exit codes: 0 ok, 1 the run itself failed (a case failed, a tool broke), 2 bad input (usage, an unusable \
+file or output path, a comparison the gate refuses to judge), 3 regression found. Interrupted: 128 + signal.",
     after_help = "Examples:\n  heaplab list\n  heaplab bench --quick --lab 04 --out results/quick\n  heaplab bench                      (full run; see README for its duration)\n  heaplab report --results results/latest.json\n  heaplab baseline save && heaplab regress\n  heaplab compare old.json new.json\n  heaplab export --format bmf > bmf.json"
 )]
 struct Cli {
@@ -59,15 +64,14 @@ enum Command {
         /// Only these labs (repeatable; id or number, e.g. --lab 02 --lab 04).
         #[arg(long)]
         lab: Vec<String>,
-        /// Output directory.
+        /// Output directory (checked before measuring).
         #[arg(long, default_value = "results")]
         out: PathBuf,
         /// Do not measure this family (repeatable); its cells say "not measured: skipped".
         #[arg(long, value_enum)]
         skip: Vec<Family>,
-        /// Never install valgrind or iai-callgrind-runner; report instructions as not measured instead.
-        #[arg(long)]
-        no_install: bool,
+        #[command(flatten)]
+        measuring: Measuring,
     },
     /// Regenerate REPORT.md and plots from a results file (no measuring).
     Report {
@@ -90,7 +94,14 @@ with the baseline. Heap figures are exact: any increase in allocs or bytes (tole
 regression, and live_bytes going from 0 to anything is always one (a new leak). Instructions: a rise \
 beyond --instructions-pct. Time: only when the confidence intervals do not overlap and the median rose \
 more than --time-noise-pct; a warning unless --fail-on-time. Improvements are reported, never fail.\n\n\
-Exit codes: 0 no regression, 3 regression, 2 baseline missing/unreadable/other schema, 1 the run failed."
+The gate fails closed: a family the baseline has but this run could not measure (valgrind missing), a \
+baseline case absent from the run, a different rustc, valgrind, dhat or iai-callgrind version or mode, \
+or nothing to compare at all, exits 2 and says what to do (--allow-missing, --allow-mismatch). A \
+different CPU only warns.\n\n\
+--against REF builds and measures the git revision REF in a worktree on this machine, then the \
+working tree, and compares the two: what CI should do, as it never compares across machines.\n\n\
+Exit codes: 0 no regression, 3 regression, 2 bad input or a comparison the gate refuses to judge, \
+1 the run failed."
     )]
     Regress {
         /// Measure every size instead of the quick ones (the baseline should be saved the same way).
@@ -100,16 +111,20 @@ Exit codes: 0 no regression, 3 regression, 2 baseline missing/unreadable/other s
         #[arg(long)]
         lab: Vec<String>,
         /// The baseline to compare with.
-        #[arg(long, default_value = heaplab::gate::BASELINE)]
+        #[arg(long, default_value = heaplab::gate::BASELINE, conflicts_with = "against")]
         baseline: PathBuf,
+        /// Compare with this git revision, measured here first (e.g. origin/main).
+        #[arg(long, value_name = "REF")]
+        against: Option<String>,
         /// Where to write the Markdown summary (also appended to $GITHUB_STEP_SUMMARY when set).
         #[arg(long, default_value = "target/heaplab/regress-summary.md")]
         summary: PathBuf,
         #[command(flatten)]
         thresholds: Thresholds,
-        /// Never install valgrind or iai-callgrind-runner.
-        #[arg(long)]
-        no_install: bool,
+        #[command(flatten)]
+        closure: Closure,
+        #[command(flatten)]
+        measuring: Measuring,
     },
     /// Compare two results files without measuring: the same table and exit codes as `regress`.
     Compare {
@@ -117,11 +132,13 @@ Exit codes: 0 no regression, 3 regression, 2 baseline missing/unreadable/other s
         old: PathBuf,
         /// The newer results.
         new: PathBuf,
-        /// Where to write the Markdown summary.
+        /// Where to write the Markdown summary (never one of the two inputs).
         #[arg(long, default_value = "target/heaplab/compare-summary.md")]
         summary: PathBuf,
         #[command(flatten)]
         thresholds: Thresholds,
+        #[command(flatten)]
+        closure: Closure,
     },
     /// Export a results file for other tools (Bencher Metric Format).
     Export {
@@ -131,7 +148,7 @@ Exit codes: 0 no regression, 3 regression, 2 baseline missing/unreadable/other s
         /// The results file to export.
         #[arg(long, default_value = "results/latest.json")]
         results: PathBuf,
-        /// Write here instead of standard output.
+        /// Write here instead of standard output (never the results file itself).
         #[arg(long)]
         out: Option<PathBuf>,
     },
@@ -157,10 +174,53 @@ enum BaselineAction {
         /// Take this results file instead of measuring.
         #[arg(long)]
         from: Option<PathBuf>,
-        /// Where to write.
+        /// Where to write (checked before measuring).
         #[arg(long, default_value = heaplab::gate::BASELINE)]
         to: PathBuf,
+        #[command(flatten)]
+        measuring: Measuring,
     },
+}
+
+/// How measured processes are limited, shared by every measuring command.
+#[derive(Args, Clone, Copy)]
+struct Measuring {
+    /// The longest one case may take in any family, in seconds: one heap-case process, one criterion
+    /// benchmark, one callgrind run, one CPython measurement. A case over it is killed, recorded as
+    /// "timed out", and the run goes on with the next case.
+    #[arg(long, value_name = "SECONDS", default_value_t = run::DEFAULT_TIMEOUT.as_secs_f64(), value_parser = positive_seconds)]
+    timeout: f64,
+    /// Address-space cap of each measured process in MiB (not under valgrind), so a case cannot
+    /// exhaust the machine [default: half the machine's memory, at most 8192].
+    #[arg(long, value_name = "MIB", value_parser = clap::value_parser!(u64).range(64..))]
+    memory_limit: Option<u64>,
+    /// Never install valgrind or iai-callgrind-runner; report instructions as not measured instead.
+    #[arg(long)]
+    no_install: bool,
+}
+
+impl Measuring {
+    fn options(self, plan: Plan, out: PathBuf, skip: Vec<Family>) -> Options {
+        let mut options = Options::new(plan, out);
+        options.skip = skip;
+        options.install_tools = !self.no_install;
+        options.timeout = Duration::from_secs_f64(self.timeout);
+        if let Some(mib) = self.memory_limit {
+            options.memory = Some(mib << 20);
+        }
+        options
+    }
+}
+
+fn positive_seconds(text: &str) -> Result<f64, String> {
+    let v = heaplab::compare::non_negative(text)?;
+    if v > 0.0 && v <= 86_400.0 {
+        Ok(v)
+    } else {
+        Err(format!(
+            "'{text}' must be more than 0 and at most 86400 seconds"
+        ))
+    }
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -170,7 +230,15 @@ enum ExportFormat {
 }
 
 fn main() -> ExitCode {
-    match Cli::parse().command {
+    let cli = Cli::parse();
+    if !matches!(cli.command, Command::HeapCase { .. })
+        && let Err(e) = heaplab::child::install_signal_handlers(run::on_interrupt)
+    {
+        eprintln!(
+            "heaplab: warning: cannot catch interrupts ({e}); an interrupted run may leave child processes"
+        );
+    }
+    let result = match cli.command {
         Command::List { lab } => list(&lab),
         Command::Bench {
             quick,
@@ -178,7 +246,7 @@ fn main() -> ExitCode {
             lab,
             out,
             skip,
-            no_install,
+            measuring,
         } => {
             let mode = if smoke {
                 Mode::Smoke
@@ -187,45 +255,66 @@ fn main() -> ExitCode {
             } else {
                 Mode::Full
             };
-            bench(mode, &lab, out, skip, !no_install)
-                .map_or_else(|code| code, |_| ExitCode::SUCCESS)
+            bench(measuring, mode, &lab, out, skip).map(|_| 0)
         }
         Command::Report { results, out } => regenerate(&results, out),
         Command::Baseline {
-            action: BaselineAction::Save { full, from, to },
+            action:
+                BaselineAction::Save {
+                    full,
+                    from,
+                    to,
+                    measuring,
+                },
         } => {
             let mode = if full { Mode::Full } else { Mode::Quick };
-            gated(Plan::new(mode, &[]).map_err(usage).and_then(|plan| {
+            Plan::new(mode, &[]).map_err(Error::input).and_then(|plan| {
                 let root = run::workspace_root();
-                let path = gate::save_baseline(&root, plan, from.as_deref(), &to, true)?;
+                let options = measuring.options(plan, PathBuf::new(), Vec::new());
+                let path = gate::save_baseline(&root, options, from.as_deref(), &to)?;
                 eprintln!("heaplab: baseline written to {}", path.display());
                 Ok(0)
-            }))
+            })
         }
         Command::Regress {
             full,
             lab,
             baseline,
+            against,
             summary,
             thresholds,
-            no_install,
+            closure,
+            measuring,
         } => {
             let mode = if full { Mode::Full } else { Mode::Quick };
-            gated(Plan::new(mode, &lab).map_err(usage).and_then(|plan| {
-                let root = run::workspace_root();
-                let comparison = gate::regress(&root, plan, &baseline, &thresholds, !no_install)?;
-                gate::report(&comparison, &baseline.display().to_string(), &summary)
-            }))
+            Plan::new(mode, &lab)
+                .map_err(Error::input)
+                .and_then(|plan| {
+                    let root = run::workspace_root();
+                    let baseline = match against {
+                        Some(rev) => Baseline::Revision(rev),
+                        None => Baseline::File(baseline),
+                    };
+                    let inputs: Vec<&Path> = match &baseline {
+                        Baseline::File(path) => vec![path.as_path()],
+                        Baseline::Revision(_) => Vec::new(),
+                    };
+                    gate::check_output_against(&summary, &inputs, "--summary")?;
+                    let options = measuring.options(plan, PathBuf::new(), Vec::new());
+                    let comparison =
+                        gate::regress(&root, options, &baseline, &thresholds, &closure)?;
+                    gate::report(&comparison, &baseline.name(), &summary, &closure)
+                })
         }
         Command::Compare {
             old,
             new,
             summary,
             thresholds,
-        } => gated(
-            gate::compare_files(&old, &new, &thresholds)
-                .and_then(|c| gate::report(&c, &old.display().to_string(), &summary)),
-        ),
+            closure,
+        } => gate::check_output_against(&summary, &[&old, &new], "--summary")
+            .and_then(|()| gate::compare_files(&old, &new, &thresholds))
+            .and_then(|c| gate::report(&c, &old.display().to_string(), &summary, &closure)),
         Command::Export {
             format: ExportFormat::Bmf,
             results,
@@ -238,51 +327,46 @@ fn main() -> ExitCode {
             strategy,
             n,
         } => heap_case(&lab, &workload, &strategy, n),
-    }
-}
-
-fn usage(message: String) -> GateError {
-    GateError { code: 2, message }
-}
-
-/// The exit code of a gate command, printing its error.
-fn gated(result: Result<u8, GateError>) -> ExitCode {
+    };
     match result {
         Ok(code) => ExitCode::from(code),
-        Err(e) => fail(e.code, &e.message),
+        Err(e) => fail(&e),
     }
 }
 
-fn export(results: &Path, out: Option<&Path>) -> ExitCode {
-    let loaded = match Results::load(results) {
-        Ok(loaded) => loaded,
-        Err(why) => return fail(2, &why.to_string()),
-    };
+fn fail(e: &Error) -> ExitCode {
+    eprintln!("heaplab: {}", e.message);
+    ExitCode::from(e.code)
+}
+
+/// Writes to standard output. A reader that went away (`heaplab list |
+/// head`) is not an error; any other failure (a full disk) is exit 1.
+fn print_out(text: &str) -> Result<(), Error> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Error::run(format!("cannot write to standard output: {e}"))),
+    }
+}
+
+fn export(results: &Path, out: Option<&Path>) -> Result<u8, Error> {
+    if let Some(out) = out {
+        gate::check_output_against(out, &[results], "--out")?;
+    }
+    let loaded = Results::load(results).map_err(|e| Error::input(e.to_string()))?;
     let mut text = serde_json::to_string_pretty(&heaplab::export::bmf(&loaded))
-        .expect("JSON value serializes");
+        .map_err(|e| Error::run(format!("cannot serialize: {e}")))?;
     text.push('\n');
     match out {
-        None => {
-            let _ = std::io::stdout().lock().write_all(text.as_bytes());
-            ExitCode::SUCCESS
-        }
-        Some(path) => match heaplab::results::write_atomic(path, text.as_bytes()) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(why) => fail(1, &why),
-        },
+        None => print_out(&text)?,
+        Some(path) => files::write_atomic(path, text.as_bytes())?,
     }
+    Ok(0)
 }
 
-fn fail(code: u8, message: &str) -> ExitCode {
-    eprintln!("heaplab: {message}");
-    ExitCode::from(code)
-}
-
-fn list(labs: &[String]) -> ExitCode {
-    let plan = match Plan::new(Mode::Full, labs) {
-        Ok(plan) => plan,
-        Err(why) => return fail(2, &why),
-    };
+fn list(labs: &[String]) -> Result<u8, Error> {
+    let plan = Plan::new(Mode::Full, labs).map_err(Error::input)?;
     let mut text = String::new();
     for lab in plan.selected_labs() {
         let _ = writeln!(
@@ -303,98 +387,93 @@ fn list(labs: &[String]) -> ExitCode {
             );
         }
     }
-    // A closed pipe (`heaplab list | head`) is not an error worth a panic.
-    let _ = std::io::stdout().lock().write_all(text.as_bytes());
-    ExitCode::SUCCESS
+    print_out(&text)?;
+    Ok(0)
 }
 
 fn bench(
+    measuring: Measuring,
     mode: Mode,
     labs: &[String],
     out: PathBuf,
     skip: Vec<Family>,
-    install_tools: bool,
-) -> Result<PathBuf, ExitCode> {
-    let plan = Plan::new(mode, labs).map_err(|why| fail(2, &why))?;
+) -> Result<PathBuf, Error> {
+    let plan = Plan::new(mode, labs).map_err(Error::input)?;
     let root = run::workspace_root();
-    let options = Options {
-        plan,
-        out,
-        skip,
-        install_tools,
-    };
-    let summary = run::bench(&root, &options).map_err(|why| fail(1, &why))?;
+    let options = measuring.options(plan, out, skip);
+    let summary = run::bench(&root, &options)?;
     if summary.failures.is_empty() {
-        Ok(summary.results)
+        Ok(summary.latest)
     } else {
         for failure in &summary.failures {
             eprintln!("heaplab: failed: {failure}");
         }
-        Err(fail(
-            1,
-            "the run finished with failures (above); the results record them as not measured",
-        ))
+        Err(Error::run(format!(
+            "the run finished with {} failure(s) (above); everything else was measured, and the results record these as not measured",
+            summary.failures.len()
+        )))
     }
 }
 
-fn regenerate(results: &Path, out: Option<PathBuf>) -> ExitCode {
-    let loaded = match Results::load(results) {
-        Ok(loaded) => loaded,
-        Err(why) => return fail(2, &why.to_string()),
-    };
+fn regenerate(results: &Path, out: Option<PathBuf>) -> Result<u8, Error> {
+    let loaded = Results::load(results).map_err(|e| Error::input(e.to_string()))?;
     let out = out.unwrap_or_else(|| results.parent().unwrap_or(Path::new(".")).to_path_buf());
+    files::check_output_dir(&out)?;
+    gate::check_output_against(&out.join(report::REPORT_FILE), &[results], "the report")?;
     let name = results
         .file_name()
         .map_or_else(|| "results".into(), |n| n.to_string_lossy().into_owned());
-    match report::write(&loaded, &out, &name) {
-        Ok(()) => {
-            eprintln!("heaplab: wrote {}", out.join(report::REPORT_FILE).display());
-            ExitCode::SUCCESS
-        }
-        Err(why) => fail(1, &why),
-    }
+    report::write(&loaded, &out, &name)?;
+    eprintln!("heaplab: wrote {}", out.join(report::REPORT_FILE).display());
+    Ok(0)
 }
 
-fn heap_case(lab: &str, workload: &str, strategy: &str, n: usize) -> ExitCode {
-    let Some(case) = registry::find(lab).and_then(|l| l.find(workload, strategy)) else {
-        return fail(
-            2,
-            &format!("no case {lab}/{workload}/{strategy}; see `heaplab list`"),
-        );
-    };
+fn heap_case(lab: &str, workload: &str, strategy: &str, n: usize) -> Result<u8, Error> {
+    let case = registry::find(lab)
+        .and_then(|l| l.find(workload, strategy))
+        .ok_or_else(|| {
+            Error::input(format!(
+                "no case {lab}/{workload}/{strategy}; see `heaplab list`"
+            ))
+        })?;
     let figures = heap::measure_here(case, n);
-    println!(
-        "{}",
-        serde_json::to_string(&figures).expect("figures serialize")
-    );
-    ExitCode::SUCCESS
+    let text = serde_json::to_string(&figures)
+        .map_err(|e| Error::run(format!("cannot serialize: {e}")))?;
+    print_out(&format!("{text}\n"))?;
+    Ok(0)
 }
 
 /// `make test`'s end-to-end check (see `heaplab::smoke`).
-fn smoke() -> ExitCode {
+fn smoke() -> Result<u8, Error> {
     let out = std::env::temp_dir().join(format!("heaplab-smoke-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&out);
-    if let Err(code) = bench(Mode::Smoke, &[], out.clone(), Vec::new(), true) {
-        return code;
-    }
+    let measuring = Measuring {
+        timeout: run::DEFAULT_TIMEOUT.as_secs_f64(),
+        memory_limit: None,
+        no_install: false,
+    };
+    bench(measuring, Mode::Smoke, &[], out.clone(), Vec::new())?;
     let mut problems = heaplab::smoke::check_outputs(&out);
     match std::env::current_exe() {
-        Ok(exe) => problems.extend(heaplab::smoke::check_gate(&exe, &out.join("gate"))),
+        Ok(exe) => {
+            problems.extend(heaplab::smoke::check_gate(&exe, &out.join("gate")));
+            problems.extend(heaplab::smoke::check_limits(&exe, &out.join("limits")));
+        }
         Err(e) => problems.push(format!("cannot find the heaplab executable: {e}")),
     }
     if problems.is_empty() {
         let _ = std::fs::remove_dir_all(&out);
         eprintln!(
-            "heaplab smoke: ok (results, report and plots valid; the gate passes unchanged code and catches 3 injected regressions)"
+            "heaplab smoke: ok (results, report and plots valid; the gate passes unchanged code and catches 3 injected regressions; a hanging, a panicking and an out-of-memory case are each stopped and the run goes on)"
         );
-        ExitCode::SUCCESS
+        Ok(0)
     } else {
         for problem in &problems {
             eprintln!("heaplab smoke: {problem}");
         }
-        fail(
-            1,
-            &format!("smoke check failed; output kept in {}", out.display()),
-        )
+        Err(Error::run(format!(
+            "smoke check failed; output kept in {}",
+            out.display()
+        )))
     }
 }

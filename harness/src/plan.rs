@@ -15,6 +15,33 @@ use crate::registry;
 pub const MODE_ENV: &str = "HEAPLAB_MODE";
 /// Environment variable carrying the lab filter (comma-separated ids).
 pub const LAB_ENV: &str = "HEAPLAB_LAB";
+/// Environment variable telling a bench binary to start at item `k` of
+/// the plan (`k..`), to resume after a case that failed.
+pub const ITEMS_ENV: &str = "HEAPLAB_ITEMS";
+
+/// The first item a bench binary measures: `k` from `HEAPLAB_ITEMS=k..`, else 0.
+///
+/// # Errors
+///
+/// A message when the variable is set but not of the form `k..`.
+pub fn start_from_env() -> Result<usize, String> {
+    match std::env::var(ITEMS_ENV) {
+        Err(_) => Ok(0),
+        Ok(text) => parse_start(&text),
+    }
+}
+
+/// Parses `k..`.
+///
+/// ```
+/// assert_eq!(heaplab::plan::parse_start("3.."), Ok(3));
+/// assert!(heaplab::plan::parse_start("3").is_err());
+/// ```
+pub fn parse_start(text: &str) -> Result<usize, String> {
+    text.strip_suffix("..")
+        .and_then(|k| k.parse().ok())
+        .ok_or_else(|| format!("{ITEMS_ENV}={text}: expected `k..` (the first item to measure)"))
+}
 
 /// In quick mode, sizes above this are skipped: at or below 10 000 the
 /// slowest case (the tutorial's list-based LRU) runs in about 2 ms, so the

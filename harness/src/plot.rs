@@ -140,16 +140,29 @@ fn draw_panel<'a>(
     Ok(())
 }
 
-/// The range of `values` widened by `pad` of its span on each side (a unit
-/// span around a single value).
+/// The range of the finite `values` widened by `pad` of its span on each
+/// side (a unit span around a single value, `0..1` when there is none).
+/// Always finite and non-empty, whatever the values: plotters lays out its
+/// axis from this range, and an infinite or zero-width one never finishes.
 fn padded(values: &[f64], pad: f64) -> (f64, f64) {
-    let lo = values.iter().copied().fold(f64::INFINITY, f64::min);
-    let hi = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    if !lo.is_finite() {
+    let finite = || values.iter().copied().filter(|v| v.is_finite());
+    let lo = finite().fold(f64::INFINITY, f64::min);
+    let hi = finite().fold(f64::NEG_INFINITY, f64::max);
+    if !lo.is_finite() || !hi.is_finite() {
         return (0.0, 1.0);
     }
-    let span = if hi > lo { hi - lo } else { 1.0 };
-    (lo - span * pad, hi + span * pad)
+    let span = hi - lo;
+    let span = if span.is_finite() && span > lo.abs().max(hi.abs()) * 1e-9 {
+        span
+    } else {
+        lo.abs().max(1.0)
+    };
+    let (a, b) = (lo - span * pad, hi + span * pad);
+    if a.is_finite() && b.is_finite() && a < b {
+        (a, b)
+    } else {
+        (lo.max(-1e300), hi.min(1e300).max(lo.max(-1e300) + 1.0))
+    }
 }
 
 /// A short label: `1k`, `10M`, `2.5`, `0.12`.
@@ -176,4 +189,54 @@ pub fn compact(v: f64) -> String {
         format!("{scaled:.2}")
     };
     format!("{text}{suffix}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Draws every kind of awkward value on both axis kinds; each render
+    /// must finish (an infinite per-op value once made the layout loop).
+    #[test]
+    fn awkward_values_render_in_bounded_time() {
+        let awkward = [
+            0.0,
+            -0.0,
+            1e-300,
+            f64::MIN_POSITIVE,
+            1.0,
+            1e15,
+            1e300,
+            f64::MAX,
+            f64::INFINITY,
+            f64::NAN,
+            -5.0,
+        ];
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for &a in &awkward {
+                for &b in &awkward {
+                    for log_y in [false, true] {
+                        let panel = Panel {
+                            title: "t".into(),
+                            y_label: "y".into(),
+                            log_y,
+                            series: vec![Series {
+                                label: "s".into(),
+                                points: vec![(1.0, a), (1e6, b)],
+                                dashed: false,
+                                color: 0,
+                            }],
+                        };
+                        let _ = render(&[panel]);
+                    }
+                }
+            }
+            tx.send(()).unwrap();
+        });
+        assert!(
+            rx.recv_timeout(std::time::Duration::from_secs(60)).is_ok(),
+            "a render did not finish"
+        );
+    }
 }

@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
+use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
@@ -46,7 +47,10 @@ impl Provenance {
     pub fn collect(root: &Path, mode: &str, python: &str) -> Self {
         let git = |args: &[&str]| run(Command::new("git").arg("-C").arg(root).args(args));
         Self {
-            command: std::env::args().collect::<Vec<_>>().join(" "),
+            command: std::env::args_os()
+                .map(|a| a.to_string_lossy().into_owned())
+                .collect::<Vec<_>>()
+                .join(" "),
             mode: mode.to_owned(),
             date: now_rfc3339(),
             host: host(),
@@ -118,19 +122,14 @@ pub fn locked_version(root: &Path, name: &str) -> Option<String> {
         .map(str::to_owned)
 }
 
-/// Runs a command and returns its trimmed standard output (or error output,
-/// where some tools print their version), if it succeeded.
+/// How long a version query or `git` call may take: a tool that does not
+/// answer within this is recorded as not found, and the run goes on.
+pub const QUERY_LIMIT: Duration = Duration::from_secs(10);
+
+/// Runs a short query (`git`, `--version`) under [`QUERY_LIMIT`] and
+/// returns its trimmed output, if it succeeded (see [`crate::child::output`]).
 pub fn run(cmd: &mut Command) -> Option<String> {
-    let out = cmd.output().ok()?;
-    if !out.status.success() {
-        return None;
-    }
-    let text = if out.stdout.is_empty() {
-        out.stderr
-    } else {
-        out.stdout
-    };
-    Some(String::from_utf8_lossy(&text).trim().to_owned())
+    crate::child::output(cmd, QUERY_LIMIT)
 }
 
 fn host() -> String {

@@ -2,19 +2,29 @@
 //!
 //! The scripts use the standard library only and share
 //! `harness/python/heaplab_ref.py`, which measures with tracemalloc and
-//! `perf_counter_ns` and prints the same metric names as the Rust side.
-//! The interpreter is `python3`, or `$PYTHON` when set. A missing
-//! interpreter or script is a reason ("not measured: ..."), not an error.
+//! `perf_counter_ns` and prints the same metric names as the Rust side, as
+//! JSON Lines: one record per case as soon as it is measured, then a
+//! closing line with the facts. The interpreter is `python3`, or `$PYTHON`
+//! when set; it must be CPython 3.9 or newer (`tracemalloc.reset_peak`).
+//! A missing or too old interpreter, or a missing script, is a reason
+//! ("not measured: ..."), not an error. A case that hangs or crashes the
+//! script is recorded with its verdict and the script resumes after it.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
 
 use serde::Deserialize;
 
+use crate::bench::{self, Event};
+use crate::child::{Limits, Stream};
 use crate::results::{CaseRecord, FactRecord, Metric, Source};
 
 /// Environment variable naming the Python interpreter.
 pub const PYTHON_ENV: &str = "PYTHON";
+
+/// The oldest CPython the references run on: `tracemalloc.reset_peak` is 3.9+.
+pub const OLDEST: (u32, u32) = (3, 9);
 
 /// The interpreter to run: `$PYTHON`, else `python3`.
 pub fn interpreter() -> String {
@@ -24,6 +34,38 @@ pub fn interpreter() -> String {
         .unwrap_or_else(|| "python3".to_owned())
 }
 
+/// Checks what `python --version` printed: `Ok` for CPython 3.9 or newer,
+/// else the reason to show as "not measured".
+///
+/// ```
+/// use heaplab::python::check_version;
+/// assert!(check_version("Python 3.11.7").is_ok());
+/// assert!(check_version("Python 3.8.18").unwrap_err().contains("3.9 or newer"));
+/// assert!(check_version("Python 2.7.18").is_err());
+/// assert!(check_version("not found").is_err());
+/// ```
+///
+/// # Errors
+///
+/// The reason, naming the version found.
+pub fn check_version(version: &str) -> Result<(), String> {
+    let found = version.strip_prefix("Python ").and_then(|v| {
+        let mut parts = v.split('.').map(|p| p.trim().parse::<u32>());
+        Some((parts.next()?.ok()?, parts.next()?.ok()?))
+    });
+    match found {
+        Some(v) if v >= OLDEST => Ok(()),
+        Some(_) => Err(format!(
+            "{version} is too old: the CPython references need {}.{} or newer (they use tracemalloc.reset_peak); set {PYTHON_ENV}= to a newer interpreter",
+            OLDEST.0, OLDEST.1
+        )),
+        None => Err(format!(
+            "no usable CPython ({} --version said: {version}); set {PYTHON_ENV}= to a CPython 3.9+ interpreter",
+            interpreter()
+        )),
+    }
+}
+
 /// What one reference script measured.
 #[derive(Debug, Default)]
 pub struct PythonRun {
@@ -31,16 +73,35 @@ pub struct PythonRun {
     pub cases: Vec<CaseRecord>,
     /// The script's facts, source `python`.
     pub facts: Vec<FactRecord>,
+    /// What went wrong without stopping the script from measuring the rest
+    /// (a case that hung or crashed, a record that was not valid).
+    pub failures: Vec<String>,
 }
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Document {
+enum Line {
+    #[serde(rename = "record")]
+    Record(serde::de::IgnoredAny),
+    #[serde(rename = "end")]
+    End(End),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Indexed {
+    index: usize,
+    record: DocCase,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct End {
     lab: String,
     #[allow(dead_code)]
     python: String,
-    cases: Vec<DocCase>,
     facts: Vec<DocFact>,
+    records: usize,
 }
 
 #[derive(Deserialize)]
@@ -49,7 +110,7 @@ struct DocCase {
     workload: String,
     strategy: String,
     n: u64,
-    metrics: std::collections::BTreeMap<String, Metric>,
+    metrics: BTreeMap<String, Metric>,
 }
 
 #[derive(Deserialize)]
@@ -61,18 +122,21 @@ struct DocFact {
 }
 
 /// Runs `root/labs/<lab>/python/reference.py`, each workload at its own
-/// sizes (`workload`, sizes); workloads not listed are not run.
+/// sizes (`workload`, sizes); workloads not listed are not run. Each
+/// measurement may take `limits.stall`; the log goes to `log`.
 ///
 /// # Errors
 ///
-/// The reason to show as "not measured": interpreter or script missing,
-/// the script failed (its last line of error output), or printed JSON of
-/// the wrong shape.
+/// The reason to show as "not measured" for the whole lab: interpreter or
+/// script missing, the script failed before measuring anything or never
+/// said it finished.
 pub fn run(
     root: &Path,
     lab: &str,
     sizes: &[(&str, Vec<usize>)],
     repeats: usize,
+    limits: &Limits,
+    log: &Path,
 ) -> Result<PythonRun, String> {
     let python = interpreter();
     let script = root
@@ -83,61 +147,177 @@ pub fn run(
     if !script.is_file() {
         return Err(format!("no reference script at {}", script.display()));
     }
-    let mut cmd = Command::new(&python);
-    cmd.arg(&script);
-    for (workload, ns) in sizes {
-        let ns: Vec<String> = ns.iter().map(usize::to_string).collect();
-        cmd.arg("--sizes")
-            .arg(format!("{workload}={}", ns.join(",")));
-    }
-    let out = cmd
-        .arg("--repeats")
-        .arg(repeats.to_string())
-        .output()
-        .map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => {
-                format!("{python} not found (set {PYTHON_ENV}= to choose another interpreter)")
+    let mut out = PythonRun::default();
+    let mut records: BTreeMap<usize, CaseRecord> = BTreeMap::new();
+    let mut end: Option<End> = None;
+    let mut malformed: Vec<String> = Vec::new();
+    let mut starts: BTreeMap<usize, (String, String, u64)> = BTreeMap::new();
+    let resumed = bench::resumable(
+        &format!("{lab} reference.py"),
+        usize::MAX,
+        limits,
+        log,
+        |start| {
+            let mut cmd = Command::new(&python);
+            cmd.arg(&script);
+            for (workload, ns) in sizes {
+                let ns: Vec<String> = ns.iter().map(usize::to_string).collect();
+                cmd.arg("--sizes")
+                    .arg(format!("{workload}={}", ns.join(",")));
             }
-            _ => format!("cannot start {python}: {e}"),
-        })?;
-    if !out.status.success() {
-        return Err(format!(
-            "{} failed ({})",
-            script.display(),
-            crate::bench::failure(&out)
-        ));
+            cmd.arg("--repeats")
+                .arg(repeats.to_string())
+                .arg("--skip")
+                .arg(start.to_string());
+            cmd
+        },
+        |stream, line| match stream {
+            Stream::Err => {
+                let (k, id) = started(line)?;
+                starts.insert(k, id);
+                Some(Event::Started(k))
+            }
+            Stream::Out => {
+                if let Ok(indexed) = serde_json::from_str::<Indexed>(line) {
+                    let k = indexed.index;
+                    let record = CaseRecord {
+                        lab: lab.to_owned(),
+                        workload: indexed.record.workload,
+                        strategy: indexed.record.strategy,
+                        n: indexed.record.n,
+                        source: Source::Python,
+                        metrics: indexed.record.metrics,
+                    };
+                    match record.validate() {
+                        Ok(()) => {
+                            records.insert(k, record);
+                        }
+                        Err(why) => malformed.push(format!("record {}: {why}", k + 1)),
+                    }
+                    return Some(Event::Finished(k));
+                }
+                match serde_json::from_str::<Line>(line) {
+                    _ if line.trim().is_empty() => {}
+                    Ok(Line::End(e)) => end = Some(e),
+                    Ok(Line::Record(_)) => malformed.push("a record without its index".to_owned()),
+                    Err(e) => malformed.push(format!("unreadable line ({e}): {}", clip(line))),
+                }
+                None
+            }
+        },
+    );
+    if let Some((_, why)) = &resumed.gave_up {
+        if records.is_empty() {
+            return Err(why.replace("bench ", "script "));
+        }
+        out.failures.push(why.clone());
     }
-    let doc: Document = serde_json::from_slice(&out.stdout)
-        .map_err(|e| format!("{} printed unreadable JSON: {e}", script.display()))?;
-    if doc.lab != lab {
+    for (k, verdict) in resumed.failed {
+        let reason = format!("the case {verdict} (log: {})", log.display());
+        match starts.remove(&k) {
+            Some((workload, strategy, n)) if !records.contains_key(&k) => {
+                out.failures.push(format!(
+                    "{lab}/{workload}/{strategy}/{n} (CPython): {reason}"
+                ));
+                let metrics = crate::results::metric::ALL
+                    .iter()
+                    .map(|m| ((*m).to_owned(), Metric::missing(reason.clone())))
+                    .collect();
+                records.insert(
+                    k,
+                    CaseRecord {
+                        lab: lab.to_owned(),
+                        workload,
+                        strategy,
+                        n,
+                        source: Source::Python,
+                        metrics,
+                    },
+                );
+            }
+            _ => out.failures.push(format!("{} {reason}", script.display())),
+        }
+    }
+    for why in malformed {
+        out.failures
+            .push(format!("{} printed {why}", script.display()));
+    }
+    let Some(end) = end else {
+        return Err(format!(
+            "{} never printed its closing line; see {}",
+            script.display(),
+            log.display()
+        ));
+    };
+    if end.lab != lab {
         return Err(format!(
             "{} reports lab '{}', expected '{lab}'",
             script.display(),
-            doc.lab
+            end.lab
         ));
     }
-    Ok(PythonRun {
-        cases: doc
-            .cases
-            .into_iter()
-            .map(|c| CaseRecord {
-                lab: lab.to_owned(),
-                workload: c.workload,
-                strategy: c.strategy,
-                n: c.n,
-                source: Source::Python,
-                metrics: c.metrics,
-            })
-            .collect(),
-        facts: doc
-            .facts
-            .into_iter()
-            .map(|f| FactRecord {
-                name: f.name,
-                value: f.value,
-                unit: f.unit,
-                source: Source::Python,
-            })
-            .collect(),
-    })
+    let mut seen = std::collections::BTreeSet::new();
+    for record in records.into_values() {
+        if seen.insert((record.workload.clone(), record.strategy.clone(), record.n)) {
+            out.cases.push(record);
+        } else {
+            out.failures.push(format!(
+                "{} printed {}/{}/{} twice",
+                script.display(),
+                record.workload,
+                record.strategy,
+                record.n
+            ));
+        }
+    }
+    let missing = end.records.saturating_sub(out.cases.len());
+    if missing > 0 && out.failures.is_empty() {
+        out.failures.push(format!(
+            "{} announced {} records and printed {}",
+            script.display(),
+            end.records,
+            out.cases.len()
+        ));
+    }
+    out.facts = end
+        .facts
+        .into_iter()
+        .filter(|f| f.value.is_finite())
+        .map(|f| FactRecord {
+            name: f.name,
+            value: f.value,
+            unit: f.unit,
+            source: Source::Python,
+        })
+        .collect();
+    Ok(out)
+}
+
+/// The measurement index and `(workload, strategy, n)` of a
+/// `[k/N] python LAB WORKLOAD/STRATEGY/n` progress line.
+fn started(line: &str) -> Option<(usize, (String, String, u64))> {
+    let (counter, rest) = line.trim_start().strip_prefix('[')?.split_once(']')?;
+    let rest = rest.trim_start().strip_prefix("python ")?;
+    let k = counter
+        .split('/')
+        .next()?
+        .trim()
+        .parse::<usize>()
+        .ok()?
+        .checked_sub(1)?;
+    let (_lab, id) = rest.trim().split_once(' ')?;
+    let mut parts = id.rsplitn(3, '/');
+    let n = parts.next()?.parse().ok()?;
+    let strategy = parts.next()?.to_owned();
+    let workload = parts.next()?.to_owned();
+    Some((k, (workload, strategy, n)))
+}
+
+fn clip(line: &str) -> String {
+    let cut: String = line.chars().take(120).collect();
+    if cut.len() < line.len() {
+        format!("{cut}…")
+    } else {
+        cut
+    }
 }

@@ -4,8 +4,10 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
 
+use crate::error::Error;
+use crate::files::write_atomic;
 use crate::plot::{self, Panel, Series};
-use crate::results::{CaseRecord, LabRecord, Metric, Results, Source, metric, write_atomic};
+use crate::results::{CaseRecord, LabRecord, Metric, Results, Source, metric};
 
 /// The report's file name inside the output directory.
 pub const REPORT_FILE: &str = "REPORT.md";
@@ -17,15 +19,20 @@ pub const PLOTS_DIR: &str = "plots";
 ///
 /// # Errors
 ///
-/// A message naming the file that could not be drawn or written.
-pub fn write(results: &Results, out: &Path, source: &str) -> Result<(), String> {
+/// Exit 2 when `results` do not validate or a target is not a regular
+/// file; exit 1 naming the file that could not be drawn or written.
+pub fn write(results: &Results, out: &Path, source: &str) -> Result<(), Error> {
+    results
+        .validate()
+        .map_err(|why| Error::input(format!("cannot report invalid results: {why}")))?;
     let mut md = String::new();
     let mut notes = Notes::default();
     header(&mut md, results, source);
     for lab in &results.labs {
         lab_section(&mut md, &mut notes, results, lab, out)?;
     }
-    write_atomic(&out.join(REPORT_FILE), md.as_bytes())
+    write_atomic(&out.join(REPORT_FILE), md.as_bytes())?;
+    Ok(())
 }
 
 fn header(md: &mut String, results: &Results, source: &str) {
@@ -137,9 +144,12 @@ enum Shown {
     Total,
 }
 
+/// Why a cell has no record behind it.
+const NO_RECORD: &str = "no record of this case at this size in the results";
+
 fn cell(notes: &mut Notes, record: Option<&CaseRecord>, name: &str, shown: Shown) -> String {
     let Some(record) = record else {
-        return "—".to_owned();
+        return notes.cell(NO_RECORD);
     };
     let n = record.n as f64;
     let scale = |v: f64| match shown {
@@ -147,14 +157,15 @@ fn cell(notes: &mut Notes, record: Option<&CaseRecord>, name: &str, shown: Shown
         Shown::Total => v,
     };
     match record.metrics.get(name) {
-        None => "—".to_owned(),
+        None => notes.cell(&format!("{name} is absent from this record")),
         Some(Metric::NotMeasured { not_measured }) => notes.cell(not_measured),
         Some(Metric::Count(v)) => number(scale(*v as f64)),
         Some(Metric::Estimate { median, .. }) => number(scale(*median)),
     }
 }
 
-fn interval(record: Option<&CaseRecord>) -> String {
+/// The time interval per op, or the same "not measured" note as the time cell.
+fn interval(notes: &mut Notes, record: Option<&CaseRecord>) -> String {
     match record.and_then(|r| r.metrics.get(metric::TIME_NS).map(|m| (r.n as f64, m))) {
         Some((
             n,
@@ -162,7 +173,7 @@ fn interval(record: Option<&CaseRecord>) -> String {
                 ci_low, ci_high, ..
             },
         )) => format!("{}–{}", number(ci_low / n), number(ci_high / n)),
-        _ => "—".to_owned(),
+        _ => cell(notes, record, metric::TIME_NS, Shown::PerOp),
     }
 }
 
@@ -208,7 +219,7 @@ fn lab_section(
     results: &Results,
     lab: &LabRecord,
     out: &Path,
-) -> Result<(), String> {
+) -> Result<(), Error> {
     let _ = writeln!(md, "## {} — {}\n", lab.id, lab.title);
     let _ = writeln!(
         md,
@@ -240,7 +251,7 @@ fn lab_section(
         let _ = writeln!(md, "### `{workload}`\n");
         let plot_name = format!("{}-{workload}.svg", lab.id);
         let svg = plot::render(&panels(lab, workload, &rust, &python))
-            .map_err(|e| format!("cannot draw {plot_name}: {e}"))?;
+            .map_err(|e| Error::run(format!("cannot draw {plot_name}: {e}")))?;
         write_atomic(&out.join(PLOTS_DIR).join(&plot_name), svg.as_bytes())?;
         let _ = writeln!(
             md,
@@ -266,7 +277,7 @@ fn lab_section(
                     .find(|p| p.workload == workload && &p.strategy == s && p.n == r.n)
             });
             let (py_name, py_time, py_peak) = match (counterpart, &lab.python_not_measured) {
-                (None, _) => ("—".to_owned(), "—".to_owned(), "—".to_owned()),
+                (None, _) => ("no counterpart".to_owned(), String::new(), String::new()),
                 (Some(s), Some(reason)) => (s.clone(), notes.cell(reason), notes.cell(reason)),
                 (Some(s), None) => (
                     s.clone(),
@@ -280,7 +291,7 @@ fn lab_section(
                 r.strategy,
                 number(r.n as f64),
                 cell(notes, Some(r), metric::TIME_NS, Shown::PerOp),
-                interval(Some(r)),
+                interval(notes, Some(r)),
                 cell(notes, Some(r), metric::ALLOCS, Shown::PerOp),
                 cell(notes, Some(r), metric::BYTES, Shown::PerOp),
                 cell(notes, Some(r), metric::PEAK_BYTES, Shown::Total),
@@ -319,7 +330,7 @@ fn python_table(md: &mut String, notes: &mut Notes, lab: &LabRecord, python: &[&
             r.strategy,
             number(r.n as f64),
             cell(notes, Some(r), metric::TIME_NS, Shown::PerOp),
-            interval(Some(r)),
+            interval(notes, Some(r)),
             cell(notes, Some(r), metric::PEAK_BYTES, Shown::PerOp),
             cell(notes, Some(r), metric::LIVE_BYTES, Shown::Total),
         );
@@ -394,6 +405,7 @@ fn panels(
                     .iter()
                     .filter(|r| r.workload == workload && &r.strategy == strategy)
                     .filter_map(|r| r.value(name).map(|v| (r.n as f64, v / r.n as f64)))
+                    .filter(|(n, v)| n.is_finite() && v.is_finite() && *n > 0.0)
                     .collect();
                 Series {
                     label: if *is_py {

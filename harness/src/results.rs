@@ -1,4 +1,5 @@
-//! The results file: schema, loading with validation, atomic writing.
+//! The results file: schema, loading with validation, atomic writing
+//! (through [`crate::files`]).
 //!
 //! One file holds one run: provenance, the labs' descriptions and facts, and
 //! one [`CaseRecord`] per case, size and source (`rust` or `python`). Every
@@ -7,13 +8,16 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::files::{self, FileError};
 use crate::provenance::Provenance;
+
+/// The largest results file heaplab reads. A full run of ten labs is
+/// about half a megabyte; anything this large is not a results file.
+pub const MAX_RESULTS_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Bumped on every change a reader of an older file would misread.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -143,6 +147,77 @@ impl CaseRecord {
     pub fn value(&self, name: &str) -> Option<f64> {
         self.metrics.get(name).and_then(Metric::value)
     }
+
+    /// `lab/workload/strategy/n`.
+    pub fn key(&self) -> String {
+        crate::plan::case_key(&self.lab, &self.workload, &self.strategy, self.n as usize)
+    }
+
+    /// Checks the record: names that are safe in paths and keys, `n` at
+    /// least 1 (figures are divided by it), every metric of
+    /// [`metric::ALL`] present — measured or not measured with a reason —
+    /// and no other, each one valid.
+    ///
+    /// # Errors
+    ///
+    /// What is wrong, naming the record.
+    pub fn validate(&self) -> Result<(), String> {
+        for (what, name) in [
+            ("lab", &self.lab),
+            ("workload", &self.workload),
+            ("strategy", &self.strategy),
+        ] {
+            check_name(what, name)?;
+        }
+        let key = self.key();
+        if self.n == 0 {
+            return Err(format!("{key}: n is 0 (sizes start at 1)"));
+        }
+        for name in metric::ALL {
+            if !self.metrics.contains_key(name) {
+                return Err(format!(
+                    "{key}: metric {name} is missing (a metric that was not measured is written as {{\"not_measured\": reason}})"
+                ));
+            }
+        }
+        for (name, metric) in &self.metrics {
+            if !metric::ALL.contains(&name.as_str()) {
+                return Err(format!("{key}: unknown metric {name}"));
+            }
+            metric
+                .validate()
+                .map_err(|why| format!("{key} metric {name}: {why}"))?;
+        }
+        Ok(())
+    }
+}
+
+/// Checks a lab, workload or strategy name: 1 to 64 ASCII letters, digits,
+/// `-`, `_`, `.` or `+`, not starting with `.` (names become file names
+/// and keys; `../x` or `a/b` must never reach a path).
+///
+/// ```
+/// use heaplab::results::check_name;
+/// assert!(check_name("lab", "04-slots-vs-dict").is_ok());
+/// assert!(check_name("workload", "../../etc").is_err());
+/// assert!(check_name("strategy", "").is_err());
+/// ```
+///
+/// # Errors
+///
+/// What is wrong with the name.
+pub fn check_name(what: &str, name: &str) -> Result<(), String> {
+    let ok = !name.is_empty()
+        && name.len() <= 64
+        && !name.starts_with('.')
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_.+".contains(&b));
+    ok.then_some(()).ok_or_else(|| {
+        format!(
+            "{what} name {name:?} is not 1–64 letters, digits, '-', '_', '.' or '+' (not starting with '.')"
+        )
+    })
 }
 
 /// A fact stated by a lab or its Python reference (see `heaplab_core::Fact`).
@@ -198,8 +273,9 @@ pub struct Results {
 /// Why a results file could not be used. Every variant names the file.
 #[derive(Debug)]
 pub enum LoadError {
-    /// The file could not be read (missing, a directory, no permission).
-    Unreadable(PathBuf, std::io::Error),
+    /// The file could not be read (missing, no permission), or is not a
+    /// regular file of a sane size (a FIFO, a device, 200 MB of noise).
+    Unreadable(PathBuf, FileError),
     /// Not JSON, truncated, or not of this schema's shape.
     Malformed(PathBuf, String),
     /// Written by another schema version.
@@ -209,7 +285,7 @@ pub enum LoadError {
 impl fmt::Display for LoadError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            LoadError::Unreadable(path, err) => write!(f, "cannot read {}: {err}", path.display()),
+            LoadError::Unreadable(_, err) => write!(f, "{err}"),
             LoadError::Malformed(path, why) => write!(
                 f,
                 "{} is not a valid heaplab results file: {why}; regenerate it with `heaplab bench`",
@@ -235,8 +311,10 @@ impl Results {
     /// non-finite numbers, strings in place of numbers, missing fields), or
     /// of another schema version.
     pub fn load(path: &Path) -> Result<Self, LoadError> {
-        let text =
-            fs::read_to_string(path).map_err(|e| LoadError::Unreadable(path.to_owned(), e))?;
+        let bytes = files::read_limited(path, MAX_RESULTS_BYTES)
+            .map_err(|e| LoadError::Unreadable(path.to_owned(), e))?;
+        let text = String::from_utf8(bytes)
+            .map_err(|_| LoadError::Malformed(path.to_owned(), "not UTF-8 text".to_owned()))?;
         Self::parse(&text).map_err(|e| match e {
             ParseError::Version(v) => LoadError::Version(path.to_owned(), v),
             ParseError::Malformed(why) => LoadError::Malformed(path.to_owned(), why),
@@ -264,10 +342,27 @@ impl Results {
         Ok(results)
     }
 
-    /// Checks every metric and that no record appears twice.
-    fn validate(&self) -> Result<(), String> {
+    /// Checks every record (see [`CaseRecord::validate`]), every lab and
+    /// fact, and that no record appears twice.
+    ///
+    /// # Errors
+    ///
+    /// The first problem found.
+    pub fn validate(&self) -> Result<(), String> {
+        for lab in &self.labs {
+            check_name("lab", &lab.id)?;
+            for fact in &lab.facts {
+                if !fact.value.is_finite() {
+                    return Err(format!(
+                        "{}: fact {:?} is not a finite number",
+                        lab.id, fact.name
+                    ));
+                }
+            }
+        }
         let mut seen = std::collections::BTreeSet::new();
         for record in &self.cases {
+            record.validate()?;
             let key = (
                 &record.lab,
                 &record.workload,
@@ -280,14 +375,6 @@ impl Results {
                     "record {}/{}/{}/{} ({:?}) appears twice",
                     record.lab, record.workload, record.strategy, record.n, record.source
                 ));
-            }
-            for (name, metric) in &record.metrics {
-                metric.validate().map_err(|why| {
-                    format!(
-                        "{}/{}/{}/{} metric {name}: {why}",
-                        record.lab, record.workload, record.strategy, record.n
-                    )
-                })?;
             }
         }
         Ok(())
@@ -311,62 +398,31 @@ impl Results {
         })
     }
 
-    /// Serializes and writes atomically (see [`write_atomic`]).
+    /// Validates, serializes and writes atomically (see
+    /// [`files::write_atomic`]): heaplab never writes a file its own loader
+    /// would reject.
     ///
     /// # Errors
     ///
-    /// The I/O error, with the path.
-    pub fn save(&self, path: &Path) -> Result<(), String> {
-        let mut text = serde_json::to_string_pretty(self).map_err(|e| e.to_string())?;
+    /// [`FileError::Refused`] for a non-regular target; [`FileError::Io`]
+    /// for an I/O error or (a bug) results that do not validate.
+    pub fn save(&self, path: &Path) -> Result<(), FileError> {
+        self.validate().map_err(|why| {
+            FileError::Io(format!(
+                "not writing {}: invalid results: {why}",
+                path.display()
+            ))
+        })?;
+        let mut text = serde_json::to_string_pretty(self)
+            .map_err(|e| FileError::Io(format!("cannot serialize results: {e}")))?;
         text.push('\n');
-        write_atomic(path, text.as_bytes())
+        files::write_atomic(path, text.as_bytes())
     }
 }
 
 enum ParseError {
     Version(u64),
     Malformed(String),
-}
-
-/// Writes `bytes` to `path` through a temporary file in the same directory,
-/// flushed to disk, then renamed over `path`: a reader sees the old file or
-/// the new one, never half of one. Creates missing parent directories.
-///
-/// # Errors
-///
-/// A message naming the path; the temporary file is removed on failure.
-///
-/// ```
-/// let dir = std::env::temp_dir().join(format!("heaplab-doc-{}", std::process::id()));
-/// let path = dir.join("a.json");
-/// heaplab::results::write_atomic(&path, b"{}").unwrap();
-/// assert_eq!(std::fs::read(&path).unwrap(), b"{}");
-/// std::fs::remove_dir_all(&dir).unwrap();
-/// ```
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    let name = path
-        .file_name()
-        .ok_or_else(|| format!("{} is not a file path", path.display()))?;
-    let tmp = dir.join(format!(
-        ".{}.{}.tmp",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
-    let write = || -> std::io::Result<()> {
-        let mut file = fs::File::create(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        fs::rename(&tmp, path)
-    };
-    write().map_err(|e| {
-        let _ = fs::remove_file(&tmp);
-        format!("cannot write {}: {e}", path.display())
-    })
 }
 
 #[cfg(test)]

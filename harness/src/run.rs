@@ -1,15 +1,29 @@
 //! `heaplab bench`: every family over the plan, one results file, one report.
+//!
+//! The run is careful with what it has measured:
+//!
+//! * every output path is checked before the first measurement, so a bad
+//!   `--out` costs a second, not the run;
+//! * every process runs under the limits of [`crate::child`]: a case that
+//!   hangs, panics or runs out of memory is recorded with that verdict and
+//!   the run goes on with the next case;
+//! * after each family the run's own record (`runs/<id>/results.json`) is
+//!   written with what is measured so far, the rest marked "not measured:
+//!   the run stopped before ...": a run killed late loses at most the
+//!   family it was in. `latest.json` and the report are written at the end.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
-use std::time::Instant;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
-use indicatif::{ProgressBar, ProgressStyle};
-
-use crate::bench::{Line, Outcome};
+use crate::bench::{self, Executables, Outcome};
+use crate::child::Limits;
+use crate::error::Error;
+use crate::files;
 use crate::plan::{Item, Plan};
+use crate::progress::Progress;
 use crate::provenance::Provenance;
 use crate::results::{
     CaseRecord, FactRecord, LabRecord, Metric, Results, SCHEMA_VERSION, Source, metric,
@@ -17,7 +31,7 @@ use crate::results::{
 use crate::{heap, instructions, python, report, time, tools};
 
 /// A measurement family that can be skipped.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, clap::ValueEnum)]
 pub enum Family {
     /// dhat heap figures.
     Heap,
@@ -28,6 +42,23 @@ pub enum Family {
     /// The CPython reference scripts.
     Python,
 }
+
+impl Family {
+    /// The name used on the command line (`--skip heap`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Family::Heap => "heap",
+            Family::Time => "time",
+            Family::Instructions => "instructions",
+            Family::Python => "python",
+        }
+    }
+}
+
+/// The per-case limit when none is given: five minutes, about five times
+/// the slowest case of a full run here (CPython's list-based LRU at
+/// 100 000 operations: five timed runs and two heap passes of 5.6 s each).
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(300);
 
 /// What `heaplab bench` was asked to do.
 #[derive(Debug, Clone)]
@@ -40,18 +71,41 @@ pub struct Options {
     pub skip: Vec<Family>,
     /// Install valgrind / iai-callgrind-runner when missing.
     pub install_tools: bool,
+    /// The longest one case may take in any family (one heap-case process,
+    /// one criterion benchmark, one callgrind run, one CPython measurement).
+    pub timeout: Duration,
+    /// Address-space cap of each measured process, except those under
+    /// valgrind (which manages its own memory).
+    pub memory: Option<u64>,
+}
+
+impl Options {
+    /// Options for `plan` into `out` with the defaults: every family,
+    /// tools installed, [`DEFAULT_TIMEOUT`], the default memory cap.
+    pub fn new(plan: Plan, out: PathBuf) -> Self {
+        Self {
+            plan,
+            out,
+            skip: Vec::new(),
+            install_tools: true,
+            timeout: DEFAULT_TIMEOUT,
+            memory: crate::child::default_memory_cap(),
+        }
+    }
 }
 
 /// What a finished run wrote, and what went wrong on the way.
 #[derive(Debug)]
 pub struct Summary {
+    /// The results, as written to `latest.json`.
+    pub results: Results,
     /// `latest.json`.
-    pub results: PathBuf,
+    pub latest: PathBuf,
     /// The run's own copy under `runs/`.
     pub run_dir: PathBuf,
     /// `REPORT.md`.
     pub report: PathBuf,
-    /// Failures that make the run exit 1 (a case panicked, a bench crashed).
+    /// Failures that make the run exit 1 (a case panicked or timed out, a bench broke).
     pub failures: Vec<String>,
 }
 
@@ -67,77 +121,246 @@ pub fn workspace_root() -> PathBuf {
         })
 }
 
-/// Progress on standard error: a bar on a terminal, plain lines elsewhere (CI logs).
-struct Progress {
-    bar: Option<ProgressBar>,
-    phase: &'static str,
-    total: usize,
-    done: usize,
+/// What to tell the user if the run is interrupted: where its partial record is.
+static INTERRUPT_NOTE: Mutex<Option<String>> = Mutex::new(None);
+
+/// Says where the partial results of an interrupted run are (for
+/// [`crate::child::install_signal_handlers`]).
+pub fn on_interrupt() {
+    let note = INTERRUPT_NOTE
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some(note) = note.as_ref() {
+        eprintln!("heaplab: {note}");
+    }
 }
 
-impl Progress {
-    fn new(phase: &'static str, total: usize) -> Self {
-        let bar = std::io::stderr().is_terminal().then(|| {
-            let bar = ProgressBar::new(total as u64);
-            bar.set_style(
-                ProgressStyle::with_template(
-                    "{prefix:>12} [{bar:30}] {pos}/{len} {elapsed_precise} {wide_msg}",
-                )
-                .expect("valid template")
-                .progress_chars("=> "),
-            );
-            bar.set_prefix(phase);
-            bar
+fn set_interrupt_note(note: String) {
+    *INTERRUPT_NOTE
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(note);
+}
+
+/// Where one family stands.
+enum Stage<T> {
+    /// Not asked for (`--skip`).
+    Skipped,
+    /// Not run yet: a record written now says the run stopped before it.
+    Pending,
+    /// Measured (possibly with failed cases inside).
+    Done(T),
+}
+
+type HeapMap = BTreeMap<String, Result<heap::HeapFigures, String>>;
+
+/// Everything measured so far in one run.
+struct State<'a> {
+    items: &'a [Item],
+    heap: Stage<HeapMap>,
+    time: Stage<Outcome>,
+    instructions: Stage<Outcome>,
+    /// Per lab id: the CPython run or why there is none.
+    python: BTreeMap<&'static str, Stage<Result<python::PythonRun, String>>>,
+}
+
+impl State<'_> {
+    fn rust_records(&self) -> Vec<CaseRecord> {
+        self.items
+            .iter()
+            .map(|item| {
+                let key = item.key();
+                let mut metrics = BTreeMap::new();
+                let heap_names = [
+                    metric::ALLOCS,
+                    metric::BYTES,
+                    metric::PEAK_BYTES,
+                    metric::LIVE_BYTES,
+                ];
+                match &self.heap {
+                    Stage::Done(map) => match map.get(&key) {
+                        Some(Ok(figures)) => {
+                            metrics.extend(figures.metrics().map(|(k, v)| (k.to_owned(), v)))
+                        }
+                        Some(Err(why)) => metrics.extend(
+                            heap_names.map(|k| (k.to_owned(), Metric::missing(why.clone()))),
+                        ),
+                        None => metrics.extend(heap_names.map(|k| {
+                            (
+                                k.to_owned(),
+                                Metric::missing("the heap family never reached this case"),
+                            )
+                        })),
+                    },
+                    other => metrics.extend(
+                        heap_names.map(|k| (k.to_owned(), not_yet(other.state(), Family::Heap))),
+                    ),
+                }
+                metrics.insert(
+                    metric::TIME_NS.to_owned(),
+                    pick(&self.time, &key, Family::Time, "criterion"),
+                );
+                metrics.insert(
+                    metric::INSTRUCTIONS.to_owned(),
+                    pick(
+                        &self.instructions,
+                        &key,
+                        Family::Instructions,
+                        "iai-callgrind",
+                    ),
+                );
+                CaseRecord {
+                    lab: item.lab.id.to_owned(),
+                    workload: item.case.workload.to_owned(),
+                    strategy: item.case.strategy.to_owned(),
+                    n: item.n as u64,
+                    source: Source::Rust,
+                    metrics,
+                }
+            })
+            .collect()
+    }
+
+    fn results(&self, plan: &Plan, provenance: &Provenance) -> Results {
+        let mut cases = self.rust_records();
+        let mut labs = Vec::new();
+        for lab in plan.selected_labs() {
+            let mut facts: Vec<FactRecord> = (lab.facts)()
+                .into_iter()
+                .map(|f| FactRecord {
+                    name: f.name,
+                    value: f.value,
+                    unit: f.unit.to_owned(),
+                    source: Source::Rust,
+                })
+                .collect();
+            let python_not_measured = match self.python.get(lab.id) {
+                Some(Stage::Done(Ok(run))) => {
+                    cases.extend(run.cases.iter().cloned());
+                    facts.extend(run.facts.iter().cloned());
+                    None
+                }
+                Some(Stage::Done(Err(why))) => Some(why.clone()),
+                Some(Stage::Skipped) => Some("skipped (--skip python)".to_owned()),
+                Some(Stage::Pending) | None => {
+                    Some("the run stopped before the CPython reference ran".to_owned())
+                }
+            };
+            labs.push(LabRecord {
+                id: lab.id.to_owned(),
+                title: lab.title.to_owned(),
+                section: lab.section.to_owned(),
+                claims: lab.claims.iter().map(|c| (*c).to_owned()).collect(),
+                facts,
+                python_counterparts: lab
+                    .cases
+                    .iter()
+                    .filter_map(|c| {
+                        c.python
+                            .map(|p| (format!("{}/{}", c.workload, c.strategy), p.to_owned()))
+                    })
+                    .collect(),
+                python_not_measured,
+                keeps_output: lab.keeps_output.iter().map(|w| (*w).to_owned()).collect(),
+            });
+        }
+        Results {
+            schema_version: SCHEMA_VERSION,
+            provenance: provenance.clone(),
+            labs,
+            cases,
+        }
+    }
+}
+
+impl<T> Stage<T> {
+    fn new(skipped: bool) -> Self {
+        if skipped {
+            Stage::Skipped
+        } else {
+            Stage::Pending
+        }
+    }
+
+    fn state(&self) -> Option<bool> {
+        match self {
+            Stage::Skipped => Some(true),
+            Stage::Pending => Some(false),
+            Stage::Done(_) => None,
+        }
+    }
+}
+
+/// The "not measured" marker of a family that was skipped or not reached.
+fn not_yet(skipped: Option<bool>, family: Family) -> Metric {
+    match skipped {
+        Some(true) => Metric::missing(format!("skipped (--skip {})", family.name())),
+        _ => Metric::missing(format!(
+            "the run stopped before the {} family",
+            family.name()
+        )),
+    }
+}
+
+/// The family's value for `key`, or why there is none.
+fn pick(stage: &Stage<Outcome>, key: &str, family: Family, tool: &str) -> Metric {
+    let Stage::Done(outcome) = stage else {
+        return not_yet(stage.state(), family);
+    };
+    match (outcome.metrics.get(key), &outcome.unmeasured) {
+        (Some(m), _) => m.clone(),
+        (None, Some(why)) => Metric::missing(why.clone()),
+        (None, None) => Metric::missing(format!(
+            "{tool} reported no figure for this case (the bench exited early)"
+        )),
+    }
+}
+
+/// Checks every path a run will write before measuring anything.
+///
+/// # Errors
+///
+/// Exit 2 naming the path that cannot be written.
+pub fn check_outputs(out: &Path) -> Result<(), Error> {
+    files::check_output_dir(out)?;
+    for file in ["latest.json", report::REPORT_FILE] {
+        files::check_output(&out.join(file))?;
+    }
+    for dir in [report::PLOTS_DIR, "runs"] {
+        let path = out.join(dir);
+        if let Ok(meta) = std::fs::symlink_metadata(&path)
+            && !meta.is_dir()
+        {
+            return Err(Error::input(format!(
+                "{} is in the way: heaplab writes a directory there",
+                path.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// A directory name under both `parents` that none of them has yet:
+/// `id`, else `id-2`, `id-3`, ... (two runs in the same second, or two
+/// heaplabs at once, never share a directory).
+fn unique_dir(parents: &[PathBuf], id: &str) -> Result<String, Error> {
+    for attempt in 1..1000 {
+        let name = if attempt == 1 {
+            id.to_owned()
+        } else {
+            format!("{id}-{attempt}")
+        };
+        if parents.iter().any(|p| p.join(&name).exists()) {
+            continue;
+        }
+        // Claimed by creating it: a second heaplab racing for the name gets an error and moves on.
+        let claimed = parents.iter().all(|p| {
+            std::fs::create_dir_all(p).is_ok() && std::fs::create_dir(p.join(&name)).is_ok()
         });
-        Self {
-            bar,
-            phase,
-            total,
-            done: 0,
+        if claimed {
+            return Ok(name);
         }
     }
-
-    fn message(&self, text: &str) {
-        match &self.bar {
-            Some(bar) => bar.set_message(text.to_owned()),
-            None => eprintln!("{:>12} {text}", self.phase),
-        }
-    }
-
-    fn step(&mut self, text: &str) {
-        self.done += 1;
-        match &self.bar {
-            Some(bar) => {
-                bar.set_position(self.done as u64);
-                bar.set_message(text.to_owned());
-            }
-            None => eprintln!("{:>12} [{}/{}] {text}", self.phase, self.done, self.total),
-        }
-    }
-
-    fn finish(self, text: &str) {
-        if let Some(bar) = &self.bar {
-            bar.finish_and_clear();
-        }
-        eprintln!("{:>12} {text}", self.phase);
-    }
-}
-
-/// Shows a bench process's output as progress: our bench's `[k/N] ...`
-/// lines and cargo's build lines; everything else goes to the log only.
-fn follow(progress: &mut Progress, line: &Line<'_>, step_marker: &str) {
-    match line {
-        Line::Err(text) if text.contains(step_marker) => {
-            progress.step(
-                text.split_once("] ")
-                    .map_or(text.trim(), |(_, rest)| rest.trim()),
-            );
-        }
-        Line::Err(text) if text.trim_start().starts_with("Compiling") => {
-            progress.message(text.trim())
-        }
-        _ => {}
-    }
+    Err(Error::run(format!("no free run directory for {id}")))
 }
 
 /// Measures the plan, writes results and report. Never overwrites a
@@ -145,274 +368,333 @@ fn follow(progress: &mut Progress, line: &Line<'_>, step_marker: &str) {
 ///
 /// # Errors
 ///
-/// When nothing could be written (the output directory is unusable).
-pub fn bench(root: &Path, options: &Options) -> Result<Summary, String> {
+/// Exit 2 when an output path is unusable (checked before measuring);
+/// exit 1 when the results cannot be written.
+pub fn bench(root: &Path, options: &Options) -> Result<Summary, Error> {
     let started = Instant::now();
     let plan = &options.plan;
+    check_outputs(&options.out)?;
     let items = plan.items();
     let skipped = |family| options.skip.contains(&family);
     let provenance = Provenance::collect(root, plan.mode.name(), &python::interpreter());
-    let work = root.join("target").join("heaplab");
+    let runs = options.out.join("runs");
+    let logs_root = root.join("target").join("heaplab").join("runs");
+    let run_id = unique_dir(&[runs.clone(), logs_root.clone()], &provenance.run_id())?;
+    let run_dir = runs.join(&run_id);
+    let work = logs_root.join(&run_id);
+    let checkpoint = run_dir.join("results.json");
+    set_interrupt_note(format!(
+        "the families measured so far are in {} (`heaplab report --results` it to read them); logs in {}",
+        checkpoint.display(),
+        work.display()
+    ));
     eprintln!(
-        "heaplab bench: {} cases x sizes in {} mode, labs: {}",
+        "heaplab bench: {} cases x sizes in {} mode, labs: {}; per-case limit {} s, memory cap {}",
         items.len(),
         plan.mode,
         plan.selected_labs()
             .map(|l| l.id)
             .collect::<Vec<_>>()
-            .join(", ")
+            .join(", "),
+        options.timeout.as_secs_f64(),
+        options
+            .memory
+            .map_or_else(|| "none".to_owned(), crate::child::bytes),
     );
+    let mut state = State {
+        items: &items,
+        heap: Stage::new(skipped(Family::Heap)),
+        time: Stage::new(skipped(Family::Time)),
+        instructions: Stage::new(skipped(Family::Instructions)),
+        python: plan
+            .selected_labs()
+            .map(|lab| (lab.id, Stage::new(skipped(Family::Python))))
+            .collect(),
+    };
     let mut failures = Vec::new();
-
-    let heap = if skipped(Family::Heap) {
-        BTreeMap::new()
-    } else {
-        measure_heap(&items, &mut failures)?
+    let save_checkpoint = |state: &State<'_>, stopped_in: &str| -> Result<(), Error> {
+        let results = state.results(plan, &provenance);
+        results.save(&checkpoint)?;
+        files::write_atomic(
+            &run_dir.join("README.md"),
+            run_readme(&results, &run_id, Some(stopped_in)).as_bytes(),
+        )?;
+        Ok(())
     };
+    save_checkpoint(&state, "before the first family")?;
 
-    let time = if skipped(Family::Time) {
-        Outcome::default()
-    } else {
-        let mut progress = Progress::new("time", items.len());
-        progress.message("building the time bench (cargo bench --bench time)");
-        let outcome = time::measure(root, plan, &work, |line| {
-            follow(&mut progress, &line, "] time ")
-        });
-        progress.finish(&format!(
-            "{} of {} timed",
-            outcome.metrics.len(),
-            items.len()
-        ));
-        outcome
+    if !skipped(Family::Heap) {
+        let limits = Limits {
+            wall: Some(options.timeout),
+            memory: options.memory,
+            keep_stdout: Some(1 << 16),
+            ..Limits::default()
+        };
+        state.heap = Stage::Done(measure_heap(&items, &limits, &mut failures)?);
+        save_checkpoint(&state, "after the heap family")?;
+    }
+
+    let per_case = Limits {
+        stall: Some(options.timeout),
+        memory: options.memory,
+        ..Limits::default()
     };
-
-    let instructions = if skipped(Family::Instructions) {
-        Outcome::default()
-    } else {
-        let mut progress = Progress::new("instructions", items.len());
+    let wants_time = !skipped(Family::Time);
+    let wants_instructions = !skipped(Family::Instructions);
+    let mut runner = None;
+    if wants_instructions {
+        let progress = Progress::new("instructions", items.len());
         match tools::ensure_instruction_tools(root, options.install_tools, &mut |msg| {
             progress.message(msg)
         }) {
+            Ok(path) => runner = Some(path),
             Err(reason) => {
                 progress.finish(&format!("not measured: {reason}"));
-                Outcome {
-                    failure: Some(reason),
+                state.instructions = Stage::Done(Outcome {
+                    unmeasured: Some(reason),
                     ..Outcome::default()
-                }
+                });
             }
-            Ok(runner) => {
-                progress
-                    .message("building the instructions bench (cargo bench --bench instructions)");
-                let outcome =
-                    instructions::measure(root, plan, &work, &runner, |line| match &line {
-                        Line::Out(text) => {
-                            if let Some((id, _)) = instructions::parse_summary(text) {
-                                progress.step(&id);
-                            }
-                        }
-                        Line::Err(_) => follow(&mut progress, &line, "\u{0}"),
-                    });
+        }
+    }
+    let needs_build = wants_time || runner.is_some();
+    let exes: Result<Executables, String> = if needs_build {
+        let mut progress = Progress::new("build", 1);
+        progress.message("building the bench binaries (cargo bench --no-run)");
+        let built = bench::build(
+            root,
+            runner.as_deref(),
+            &work.join("build.log"),
+            &mut progress,
+        );
+        progress.finish(match &built {
+            Ok(_) => "bench binaries built",
+            Err(_) => "bench binaries NOT built",
+        });
+        built
+    } else {
+        Err("not built".to_owned())
+    };
+    if let Err(why) = &exes
+        && needs_build
+    {
+        failures.push(why.clone());
+    }
+
+    if wants_time {
+        state.time = Stage::Done(match &exes {
+            Ok(exes) => {
+                let mut progress = Progress::new("time", items.len());
+                let outcome = time::measure(
+                    root,
+                    &exes.time,
+                    plan,
+                    &items,
+                    &work,
+                    &per_case,
+                    &mut progress,
+                );
                 progress.finish(&format!(
-                    "{} of {} counted",
-                    outcome.metrics.len(),
+                    "{} of {} timed",
+                    count_measured(&outcome),
                     items.len()
                 ));
                 outcome
             }
-        }
-    };
-    // A missing tool is "not measured", not a failed run; a crashed bench is.
-    for (family, outcome) in [("time", &time), ("instructions", &instructions)] {
-        if let (true, Some(why)) = (outcome.crashed, &outcome.failure) {
-            failures.push(format!("{family}: {why}"));
-        }
-    }
-
-    let mut cases: Vec<CaseRecord> = items
-        .iter()
-        .map(|item| {
-            let key = item.key();
-            let mut metrics = BTreeMap::new();
-            match heap.get(&key) {
-                Some(Ok(figures)) => {
-                    metrics.extend(figures.metrics().map(|(k, v)| (k.to_owned(), v)))
-                }
-                Some(Err(why)) => metrics
-                    .extend(heap_names().map(|k| (k.to_owned(), Metric::missing(why.clone())))),
-                None => metrics.extend(
-                    heap_names().map(|k| (k.to_owned(), Metric::missing("skipped (--skip heap)"))),
-                ),
-            }
-            metrics.insert(
-                metric::TIME_NS.to_owned(),
-                pick(&time, &key, skipped(Family::Time), "time", "criterion"),
-            );
-            metrics.insert(
-                metric::INSTRUCTIONS.to_owned(),
-                pick(
-                    &instructions,
-                    &key,
-                    skipped(Family::Instructions),
-                    "instructions",
-                    "iai-callgrind",
-                ),
-            );
-            record(item, Source::Rust, metrics)
-        })
-        .collect();
-
-    let mut labs = Vec::new();
-    for lab in plan.selected_labs() {
-        let mut facts: Vec<FactRecord> = (lab.facts)()
-            .into_iter()
-            .map(|f| FactRecord {
-                name: f.name,
-                value: f.value,
-                unit: f.unit.to_owned(),
-                source: Source::Rust,
-            })
-            .collect();
-        let python_not_measured = if skipped(Family::Python) {
-            Some("skipped (--skip python)".to_owned())
-        } else {
-            let sizes: Vec<(&str, Vec<usize>)> = lab
-                .workloads()
-                .into_iter()
-                .map(|workload| {
-                    let mut ns: Vec<usize> = lab
-                        .cases
-                        .iter()
-                        .filter(|c| c.workload == workload)
-                        .flat_map(|c| plan.mode.sizes(c))
-                        .collect();
-                    ns.sort_unstable();
-                    ns.dedup();
-                    (workload, ns)
-                })
-                .collect();
-            let progress = Progress::new("python", 1);
-            progress.message(&format!("{}/python/reference.py", lab.id));
-            match python::run(root, lab.id, &sizes, plan.mode.python_repeats()) {
-                Ok(run) => {
-                    progress.finish(&format!("{}: {} records", lab.id, run.cases.len()));
-                    cases.extend(run.cases);
-                    facts.extend(run.facts);
-                    None
-                }
-                Err(reason) => {
-                    progress.finish(&format!("{}: not measured: {reason}", lab.id));
-                    Some(reason)
-                }
-            }
-        };
-        labs.push(LabRecord {
-            id: lab.id.to_owned(),
-            title: lab.title.to_owned(),
-            section: lab.section.to_owned(),
-            claims: lab.claims.iter().map(|c| (*c).to_owned()).collect(),
-            facts,
-            python_counterparts: lab
-                .cases
-                .iter()
-                .filter_map(|c| {
-                    c.python
-                        .map(|p| (format!("{}/{}", c.workload, c.strategy), p.to_owned()))
-                })
-                .collect(),
-            python_not_measured,
-            keeps_output: lab.keeps_output.iter().map(|w| (*w).to_owned()).collect(),
+            Err(why) => Outcome {
+                unmeasured: Some(why.clone()),
+                ..Outcome::default()
+            },
         });
+        if let Stage::Done(outcome) = &state.time {
+            failures.extend(outcome.failures.iter().cloned());
+        }
+        save_checkpoint(&state, "after the time family")?;
     }
 
-    let results = Results {
-        schema_version: SCHEMA_VERSION,
-        provenance,
-        labs,
-        cases,
-    };
-    let summary = save(&results, &options.out, failures)?;
+    if runner.is_some() {
+        // Under valgrind: no address-space cap (valgrind reserves its own).
+        let limits = Limits {
+            memory: None,
+            ..per_case
+        };
+        state.instructions = Stage::Done(match &exes {
+            Ok(exes) => {
+                let mut progress = Progress::new("instructions", items.len());
+                let outcome = instructions::measure(
+                    root,
+                    &exes.instructions,
+                    plan,
+                    &items,
+                    &work,
+                    &limits,
+                    &mut progress,
+                );
+                progress.finish(&format!(
+                    "{} of {} counted",
+                    count_measured(&outcome),
+                    items.len()
+                ));
+                outcome
+            }
+            Err(why) => Outcome {
+                unmeasured: Some(why.clone()),
+                ..Outcome::default()
+            },
+        });
+        if let Stage::Done(outcome) = &state.instructions {
+            failures.extend(outcome.failures.iter().cloned());
+        }
+        save_checkpoint(&state, "after the instructions family")?;
+    }
+
+    if !skipped(Family::Python) {
+        let usable = python::check_version(&provenance.python);
+        for lab in plan.selected_labs() {
+            let outcome = match &usable {
+                Err(why) => Err(why.clone()),
+                Ok(()) => {
+                    let progress = Progress::new("python", 1);
+                    progress.message(&format!("{}/python/reference.py", lab.id));
+                    let sizes = python_sizes(plan, lab);
+                    let outcome = python::run(
+                        root,
+                        lab.id,
+                        &sizes,
+                        plan.mode.python_repeats(),
+                        &per_case,
+                        &work.join(format!("python-{}.log", lab.id)),
+                    );
+                    match &outcome {
+                        Ok(run) => {
+                            for failure in &run.failures {
+                                progress.note(failure);
+                            }
+                            failures.extend(run.failures.iter().cloned());
+                            progress.finish(&format!("{}: {} records", lab.id, run.cases.len()));
+                        }
+                        Err(reason) => {
+                            progress.finish(&format!("{}: not measured: {reason}", lab.id))
+                        }
+                    }
+                    outcome
+                }
+            };
+            state.python.insert(lab.id, Stage::Done(outcome));
+            save_checkpoint(
+                &state,
+                &format!("after the CPython reference of {}", lab.id),
+            )?;
+        }
+    }
+
+    let results = state.results(plan, &provenance);
+    let summary = save(results, &options.out, &run_dir, &run_id, failures)?;
+    // The bench homes are large and rebuilt every run; the logs stay.
+    for home in ["criterion", "iai"] {
+        let _ = std::fs::remove_dir_all(work.join(home));
+    }
+    set_interrupt_note(format!(
+        "the run was complete: {}",
+        summary.latest.display()
+    ));
     eprintln!(
         "heaplab bench: done in {:.0} s: {}, {}",
         started.elapsed().as_secs_f64(),
-        summary.results.display(),
+        summary.latest.display(),
         summary.report.display()
     );
     Ok(summary)
 }
 
-fn heap_names() -> [&'static str; 4] {
-    [
-        metric::ALLOCS,
-        metric::BYTES,
-        metric::PEAK_BYTES,
-        metric::LIVE_BYTES,
-    ]
+/// Each workload of `lab` at the sizes its cases have in this plan.
+fn python_sizes(plan: &Plan, lab: &heaplab_core::Lab) -> Vec<(&'static str, Vec<usize>)> {
+    lab.workloads()
+        .into_iter()
+        .map(|workload| {
+            let mut ns: Vec<usize> = lab
+                .cases
+                .iter()
+                .filter(|c| c.workload == workload)
+                .flat_map(|c| plan.mode.sizes(c))
+                .collect();
+            ns.sort_unstable();
+            ns.dedup();
+            (workload, ns)
+        })
+        .collect()
 }
 
-type HeapMap = BTreeMap<String, Result<heap::HeapFigures, String>>;
+fn count_measured(outcome: &Outcome) -> usize {
+    outcome
+        .metrics
+        .values()
+        .filter(|m| m.value().is_some())
+        .count()
+}
 
 /// One `heaplab heap-case` process per item, in order.
-fn measure_heap(items: &[Item], failures: &mut Vec<String>) -> Result<HeapMap, String> {
-    let exe =
-        std::env::current_exe().map_err(|e| format!("cannot find the heaplab executable: {e}"))?;
+fn measure_heap(
+    items: &[Item],
+    limits: &Limits,
+    failures: &mut Vec<String>,
+) -> Result<HeapMap, Error> {
+    let exe = std::env::current_exe()
+        .map_err(|e| Error::run(format!("cannot find the heaplab executable: {e}")))?;
     let mut progress = Progress::new("heap", items.len());
     let mut map = BTreeMap::new();
     for item in items {
         let key = item.key();
-        let result = heap::measure(&exe, item);
+        let result = heap::measure(&exe, item, limits);
         if let Err(why) = &result {
+            progress.note(&format!("{key}: {why}"));
             failures.push(format!("heap {key}: {why}"));
         }
         progress.step(&key);
         map.insert(key, result);
     }
-    progress.finish(&format!("{} cases measured", items.len()));
+    let ok = map.values().filter(|r| r.is_ok()).count();
+    progress.finish(&format!("{ok} of {} cases measured", items.len()));
     Ok(map)
 }
 
-/// The family's value for `key`, or why there is none.
-fn pick(outcome: &Outcome, key: &str, skipped: bool, family: &str, tool: &str) -> Metric {
-    if skipped {
-        return Metric::missing(format!("skipped (--skip {family})"));
-    }
-    match (outcome.metrics.get(key), &outcome.failure) {
-        (Some(m), _) => m.clone(),
-        (None, Some(why)) => Metric::missing(why.clone()),
-        (None, None) => Metric::missing(format!("{tool} reported no figure for this case")),
-    }
-}
-
-fn record(item: &Item, source: Source, metrics: BTreeMap<String, Metric>) -> CaseRecord {
-    CaseRecord {
-        lab: item.lab.id.to_owned(),
-        workload: item.case.workload.to_owned(),
-        strategy: item.case.strategy.to_owned(),
-        n: item.n as u64,
-        source,
-        metrics,
-    }
-}
-
-/// Writes `out/latest.json`, `out/runs/<id>/{results.json,README.md}` and the report.
-fn save(results: &Results, out: &Path, failures: Vec<String>) -> Result<Summary, String> {
-    let run_dir = out.join("runs").join(results.provenance.run_id());
+/// Writes `out/latest.json`, `run_dir/{results.json,README.md}` and the report.
+fn save(
+    results: Results,
+    out: &Path,
+    run_dir: &Path,
+    run_id: &str,
+    failures: Vec<String>,
+) -> Result<Summary, Error> {
     results.save(&run_dir.join("results.json"))?;
-    crate::results::write_atomic(&run_dir.join("README.md"), run_readme(results).as_bytes())?;
+    files::write_atomic(
+        &run_dir.join("README.md"),
+        run_readme(&results, run_id, None).as_bytes(),
+    )?;
     let latest = out.join("latest.json");
     results.save(&latest)?;
-    report::write(results, out, "latest.json")?;
+    report::write(&results, out, "latest.json")?;
     Ok(Summary {
-        results: latest,
-        run_dir,
+        results,
+        latest,
+        run_dir: run_dir.to_path_buf(),
         report: out.join(report::REPORT_FILE),
         failures,
     })
 }
 
-fn run_readme(results: &Results) -> String {
+/// The run directory's README; `partial` says where an unfinished run stands.
+fn run_readme(results: &Results, run_id: &str, partial: Option<&str>) -> String {
     let p = &results.provenance;
     let mut text = String::new();
-    let _ = writeln!(text, "# heaplab run {}\n", p.run_id());
+    let _ = writeln!(text, "# heaplab run {run_id}\n");
+    if let Some(stage) = partial {
+        let _ = writeln!(
+            text,
+            "**Partial**: this record was written {stage}; families not reached are marked \"not measured\". \
+             If the run finished, this line is gone.\n"
+        );
+    }
     let _ = writeln!(text, "- command: `{}`", p.command);
     let _ = writeln!(text, "- mode: {}", p.mode);
     let _ = writeln!(text, "- date: {}", p.date);

@@ -9,9 +9,16 @@
 //!    ([`crate::calibration`]): an unchanged rerun passes (`compare` exits
 //!    0), and each injected regression — doubled allocations, added work, a
 //!    leak — fails it (exit 3) on the metric it touched.
+//! 3. The limits' self-test ([`check_limits`]), on the same lab: a case
+//!    that hangs, one that panics and one that allocates without end are
+//!    each stopped (timed out within the limit + 2 s, panicked with its
+//!    message, out of memory at the cap), recorded with that verdict in every
+//!    family, the case after them is still measured, the run exits 1, and
+//!    no process of the run is left behind.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::time::{Duration, Instant};
 
 use crate::calibration::{ENABLE_ENV, ID, INJECT_ENV};
 use crate::plan::{Mode, Plan};
@@ -155,4 +162,108 @@ pub fn check_gate(exe: &Path, dir: &Path) -> Vec<String> {
         Ok(problems)
     };
     run().unwrap_or_else(|why| vec![why])
+}
+
+/// The per-case limit the limits' self-test runs with, in seconds.
+const TEST_TIMEOUT: u64 = 3;
+
+/// Runs the limits' self-test in `dir` with the `heaplab` executable
+/// `exe`; returns the problems found.
+pub fn check_limits(exe: &Path, dir: &Path) -> Vec<String> {
+    let mut problems = Vec::new();
+    // (knob, families measured, extra flags, what each broken cell must say)
+    let runs: [(&str, &[&str], &[&str], &str); 3] = [
+        ("hang", &[], &[], "timed out"),
+        ("panic", &[], &[], "injected panic"),
+        (
+            "oom",
+            &["--skip", "instructions"],
+            &["--memory-limit", "512"],
+            "out of memory (limit 512 MiB)",
+        ),
+    ];
+    for (knob, skip, extra, expected) in runs {
+        eprintln!("heaplab smoke: limits self-test, calibration run '{knob}'");
+        let out = dir.join(knob);
+        let started = Instant::now();
+        let status = Command::new(exe)
+            .env(ENABLE_ENV, "1")
+            .env(INJECT_ENV, knob)
+            .args(["bench", "--smoke", "--lab", ID, "--skip", "python"])
+            .args(skip)
+            .args(extra)
+            .args(["--timeout", &TEST_TIMEOUT.to_string(), "--out"])
+            .arg(&out)
+            .status();
+        let elapsed = started.elapsed();
+        match status {
+            Ok(s) if s.code() == Some(1) => {}
+            other => problems.push(format!(
+                "'{knob}': heaplab bench ended {other:?}, expected exit code 1"
+            )),
+        }
+        // Three families, each at most the limit + 2 s on the broken case,
+        // plus the steady case, start-up and the build check.
+        let bound = Duration::from_secs(3 * (TEST_TIMEOUT + 2) + 45);
+        if elapsed > bound {
+            problems.push(format!(
+                "'{knob}': the run took {elapsed:?}, over {bound:?}"
+            ));
+        }
+        let results = match Results::load(&out.join("latest.json")) {
+            Ok(r) => r,
+            Err(e) => {
+                problems.push(format!("'{knob}': {e}"));
+                continue;
+            }
+        };
+        let families: Vec<&str> = [metric::ALLOCS, metric::TIME_NS, metric::INSTRUCTIONS]
+            .into_iter()
+            .filter(|m| !(skip.contains(&"instructions") && *m == metric::INSTRUCTIONS))
+            .collect();
+        for record in results.cases.iter().filter(|r| r.source == Source::Rust) {
+            for name in &families {
+                let metric = record.metrics.get(*name);
+                let broken = record.workload == "knob";
+                let ok = match metric {
+                    Some(Metric::NotMeasured { not_measured }) => {
+                        broken && not_measured.contains(expected)
+                    }
+                    Some(Metric::Count(_) | Metric::Estimate { .. }) => !broken,
+                    None => false,
+                };
+                if !ok {
+                    problems.push(format!(
+                        "'{knob}': {} {name} is {metric:?}; expected {}",
+                        record.key(),
+                        if broken {
+                            format!("not measured: ...{expected}...")
+                        } else {
+                            "a measured figure".to_owned()
+                        }
+                    ));
+                }
+            }
+        }
+        if let Some(pid) = leftover_process() {
+            problems.push(format!(
+                "'{knob}': process {pid} of the run is still running"
+            ));
+        }
+    }
+    problems
+}
+
+/// A process still running with the calibration lab enabled, if any.
+fn leftover_process() -> Option<u32> {
+    let marker = format!("{ENABLE_ENV}=1");
+    std::fs::read_dir("/proc")
+        .ok()?
+        .flatten()
+        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| *pid != std::process::id())
+        .find(|pid| {
+            std::fs::read(format!("/proc/{pid}/environ"))
+                .is_ok_and(|env| env.split(|b| *b == 0).any(|var| var == marker.as_bytes()))
+        })
 }

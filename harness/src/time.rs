@@ -1,18 +1,22 @@
 //! Time family: criterion, through the generic `benches/time.rs` target.
 //!
-//! The harness runs `cargo bench -p heaplab-benches --bench time` with the
-//! plan in the environment and a fresh `CRITERION_HOME`, then reads
-//! criterion's own JSON (`new/benchmark.json` and `new/estimates.json`)
-//! from there. A fresh home per run means a stale estimate from an earlier
-//! run can never be reported as this run's.
+//! The harness runs the built bench binary (`--bench`) with the plan in the
+//! environment and a fresh `CRITERION_HOME`, under a per-case time limit
+//! ([`crate::bench::resumable`]), then reads criterion's own JSON
+//! (`new/benchmark.json` and `new/estimates.json`) from there. A fresh home
+//! per run means a stale estimate from an earlier run can never be
+//! reported as this run's.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
 use serde::Deserialize;
 
-use crate::bench::{self, Line, Outcome};
-use crate::plan::{Plan, case_key};
+use crate::bench::{self, Event, Outcome};
+use crate::child::{Limits, Stream};
+use crate::plan::{Item, Plan, case_key};
+use crate::progress::Progress;
 use crate::results::Metric;
 
 #[derive(Deserialize)]
@@ -39,34 +43,61 @@ struct Interval {
     upper_bound: f64,
 }
 
-/// Times every item of `plan`. Returns the estimates by case key, and the
-/// reason the bench failed, if it did (estimates made before the failure
-/// are kept).
-pub fn measure(root: &Path, plan: &Plan, work: &Path, on_line: impl FnMut(Line<'_>)) -> Outcome {
+/// Times every item of `plan` with the time bench `exe`, in `work`.
+/// A case that fails or outlasts `limits.stall` is recorded as not
+/// measured with its verdict; the others are timed.
+pub fn measure(
+    root: &Path,
+    exe: &Path,
+    plan: &Plan,
+    items: &[Item],
+    work: &Path,
+    limits: &Limits,
+    progress: &mut Progress,
+) -> Outcome {
     let home = work.join("criterion");
     let _ = std::fs::remove_dir_all(&home);
-    let failure = bench::run(
-        root,
+    let log = work.join("time.log");
+    let resumed = bench::resumable(
         "time",
-        plan,
-        &[("CRITERION_HOME", home.as_os_str())],
-        &[],
-        &work.join("time.log"),
-        on_line,
-    )
-    .err();
+        items.len(),
+        limits,
+        &log,
+        |start| {
+            let mut cmd = Command::new(exe);
+            cmd.current_dir(root)
+                .arg("--bench")
+                .envs(plan.env())
+                .env("CRITERION_HOME", &home)
+                .envs([bench::items_from(start)]);
+            cmd
+        },
+        |stream, line| {
+            let k = started(stream, line)?;
+            if let Some(item) = items.get(k) {
+                progress.step(&item.key());
+            }
+            Some(Event::Started(k))
+        },
+    );
     let mut metrics = BTreeMap::new();
     for file in benchmark_files(&home) {
         if let Some((key, metric)) = read_estimate(&file) {
             metrics.insert(key, metric);
         }
     }
-    let crashed = failure.is_some();
-    Outcome {
-        metrics,
-        failure,
-        crashed,
+    bench::settle("time", items, metrics, resumed, &log, progress)
+}
+
+/// The item index of a `[k/N] time KEY` line (printed as each case starts).
+fn started(stream: Stream, line: &str) -> Option<usize> {
+    if stream != Stream::Err {
+        return None;
     }
+    let (counter, rest) = line.trim_start().strip_prefix('[')?.split_once(']')?;
+    rest.trim_start().strip_prefix("time ")?;
+    let k: usize = counter.split('/').next()?.trim().parse().ok()?;
+    k.checked_sub(1)
 }
 
 /// Every `new/benchmark.json` under criterion's home.

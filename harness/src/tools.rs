@@ -11,9 +11,15 @@
 //! "not measured: ..." — the run goes on without it.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
+use std::time::Duration;
 
+use crate::child::{self, Limits};
 use crate::provenance::{locked_version, run};
+
+/// How long `apt-get update` + `install valgrind`, or `cargo install` of
+/// the runner, may take (the runner's build takes about a minute here).
+pub const INSTALL_LIMIT: Duration = Duration::from_secs(20 * 60);
 
 /// Environment variable iai-callgrind reads for the runner's path.
 pub const RUNNER_ENV: &str = "IAI_CALLGRIND_RUNNER";
@@ -44,29 +50,37 @@ fn ensure_valgrind(install: bool, say: &mut dyn FnMut(&str)) -> Result<(), Strin
         return Err("valgrind not found".to_owned());
     }
     say("valgrind not found: installing it with apt-get (root, apt available)");
-    let apt = |args: &[&str]| {
-        Command::new("apt-get")
-            .args(args)
-            .env("DEBIAN_FRONTEND", "noninteractive")
-            .stdout(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success())
+    let apt = |args: &[&str]| -> Result<(), String> {
+        let mut cmd = Command::new("apt-get");
+        cmd.args(args).env("DEBIAN_FRONTEND", "noninteractive");
+        let done = child::run(&mut cmd, &Limits::wall(INSTALL_LIMIT), None, |_, _| false)?;
+        if done.success() {
+            Ok(())
+        } else {
+            Err(format!(
+                "valgrind not found, and `apt-get {}` {}",
+                args.join(" "),
+                done.verdict()
+            ))
+        }
     };
-    if apt(&["update", "-qq"])
-        && apt(&["install", "-y", "-qq", "valgrind"])
-        && valgrind_version().is_some()
-    {
+    apt(&["update", "-qq"])?;
+    apt(&["install", "-y", "-qq", "valgrind"])?;
+    if valgrind_version().is_some() {
         Ok(())
     } else {
-        Err("valgrind not found (apt-get install valgrind failed)".to_owned())
+        Err("apt-get installed valgrind, but `valgrind --version` still does not run: is /usr/bin on PATH?".to_owned())
     }
 }
 
-/// Where `cargo install` puts binaries: `$CARGO_HOME/bin`, else `~/.cargo/bin`.
+/// Where `cargo install` puts binaries: `$CARGO_HOME/bin`, else
+/// `~/.cargo/bin`, with the home directory from `$HOME` or, when that is
+/// unset, the password database — as cargo itself finds it.
 fn cargo_bin_dir() -> Option<PathBuf> {
     std::env::var_os("CARGO_HOME")
+        .filter(|h| !h.is_empty())
         .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo")))
+        .or_else(|| std::env::home_dir().map(|home| home.join(".cargo")))
         .map(|home| home.join("bin"))
 }
 
@@ -102,22 +116,31 @@ fn ensure_runner(root: &Path, install: bool, say: &mut dyn FnMut(&str)) -> Resul
     say(&format!(
         "iai-callgrind-runner {version} not found: running `{install_cmd}` (about 2 minutes, once)"
     ));
-    let ok = Command::new(crate::bench::cargo())
-        .args([
-            "install",
-            "iai-callgrind-runner",
-            "--version",
-            &format!("={version}"),
-            "--locked",
-            "--force",
-        ])
-        .stdin(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    match find_runner(&version) {
-        Some(found) if ok => Ok(found),
-        _ => Err(format!(
-            "iai-callgrind-runner {version} could not be installed (`{install_cmd}` failed)"
-        )),
+    let mut cmd = Command::new(crate::bench::cargo());
+    cmd.args([
+        "install",
+        "iai-callgrind-runner",
+        "--version",
+        &format!("={version}"),
+        "--locked",
+        "--force",
+    ]);
+    let done = child::run(&mut cmd, &Limits::wall(INSTALL_LIMIT), None, |_, line| {
+        if line.trim_start().starts_with("Compiling") {
+            say(line.trim());
+        }
+        false
+    })?;
+    if !done.success() {
+        return Err(format!(
+            "iai-callgrind-runner {version} could not be installed: `{install_cmd}` {}",
+            done.verdict()
+        ));
     }
+    find_runner(&version).ok_or_else(|| {
+        format!(
+            "`{install_cmd}` succeeded, but the runner is not where cargo installs binaries ({}); set {RUNNER_ENV}= to its path",
+            cargo_bin_dir().map_or_else(|| "no home directory".to_owned(), |d| d.display().to_string())
+        )
+    })
 }

@@ -4,7 +4,9 @@
 
 use std::mem::size_of;
 use std::path::Path;
+use std::time::Duration;
 
+use heaplab::child::Limits;
 use heaplab::heap::{self, HeapFigures};
 use heaplab::plan::Item;
 use heaplab::registry;
@@ -20,7 +22,8 @@ fn measure_at(lab: &str, workload: &str, strategy: &str, n: usize) -> HeapFigure
     let lab = registry::find(lab).expect("lab registered");
     let case = lab.find(workload, strategy).expect("case registered");
     let item = Item { lab, case, n };
-    heap::measure(Path::new(env!("CARGO_BIN_EXE_heaplab")), &item).expect("heap-case runs")
+    let limits = Limits::wall(Duration::from_secs(120));
+    heap::measure(Path::new(env!("CARGO_BIN_EXE_heaplab")), &item, &limits).expect("heap-case runs")
 }
 
 #[test]
