@@ -56,18 +56,15 @@ pub struct Executables {
 }
 
 /// Builds the bench binaries with `cargo bench --no-run` and returns their
-/// paths. `runner`, when given, is compiled into the instructions bench
-/// (iai-callgrind reads `IAI_CALLGRIND_RUNNER` at build time).
+/// paths. iai-callgrind would compile `$IAI_CALLGRIND_RUNNER` into the
+/// instructions bench; it is removed from the build's environment so the
+/// binaries do not depend on it (and are not rebuilt when it changes): the
+/// runner is put on the bench's `PATH` when it runs instead.
 ///
 /// # Errors
 ///
 /// Cargo's own error lines and the log's path when the build fails.
-pub fn build(
-    root: &Path,
-    runner: Option<&Path>,
-    log: &Path,
-    progress: &mut Progress,
-) -> Result<Executables, String> {
+pub fn build(root: &Path, log: &Path, progress: &mut Progress) -> Result<Executables, String> {
     let _ = std::fs::remove_file(log);
     let mut cmd = Command::new(cargo());
     cmd.current_dir(root).args([
@@ -77,10 +74,7 @@ pub fn build(
         "heaplab-benches",
         "--message-format=json-render-diagnostics",
     ]);
-    match runner {
-        Some(path) => cmd.env(crate::tools::RUNNER_ENV, path),
-        None => cmd.env_remove(crate::tools::RUNNER_ENV),
-    };
+    cmd.env_remove(crate::tools::RUNNER_ENV);
     let mut found: BTreeMap<String, PathBuf> = BTreeMap::new();
     let limits = Limits {
         wall: Some(BUILD_LIMIT),

@@ -18,11 +18,14 @@ use crate::progress::Progress;
 use crate::results::Metric;
 
 /// Counts instructions for `items` (the plan's) with the instructions
-/// bench `exe`, in `work`. A case that fails or outlasts `limits.stall`
-/// is recorded as not measured with its verdict; the others are counted.
+/// bench `exe` and iai-callgrind's `runner`, in `work`. A case that fails
+/// or outlasts `limits.stall` is recorded as not measured with its
+/// verdict; the others are counted.
+#[allow(clippy::too_many_arguments)]
 pub fn measure(
     root: &Path,
     exe: &Path,
+    runner: &Path,
     plan: &Plan,
     items: &[Item],
     work: &Path,
@@ -32,6 +35,30 @@ pub fn measure(
     let home = work.join("iai");
     let _ = std::fs::remove_dir_all(&home);
     let log = work.join("instructions.log");
+    // The bench starts `iai-callgrind-runner` from its PATH: this one first.
+    let bin = work.join("bin");
+    let _ = std::fs::create_dir_all(&bin);
+    let link = bin.join("iai-callgrind-runner");
+    let _ = std::fs::remove_file(&link);
+    let path = match std::os::unix::fs::symlink(runner, &link) {
+        Ok(()) => {
+            let mut dirs = vec![bin.clone()];
+            dirs.extend(std::env::split_paths(
+                &std::env::var_os("PATH").unwrap_or_default(),
+            ));
+            std::env::join_paths(dirs).unwrap_or_default()
+        }
+        Err(e) => {
+            return Outcome {
+                unmeasured: Some(format!(
+                    "cannot link the runner into {}: {e}",
+                    bin.display()
+                )),
+                failures: vec![format!("instructions: cannot link the runner: {e}")],
+                ..Outcome::default()
+            };
+        }
+    };
     let by_ident: BTreeMap<String, usize> = items
         .iter()
         .enumerate()
@@ -52,6 +79,7 @@ pub fn measure(
                 .env("IAI_CALLGRIND_HOME", &home)
                 .env("CARGO", bench::cargo())
                 .env("CARGO_PKG_NAME", "heaplab-benches")
+                .env("PATH", &path)
                 .envs([bench::items_from(start)]);
             cmd
         },

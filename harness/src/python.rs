@@ -76,6 +76,9 @@ pub struct PythonRun {
     /// What went wrong without stopping the script from measuring the rest
     /// (a case that hung or crashed, a record that was not valid).
     pub failures: Vec<String>,
+    /// Why the lab has no CPython figures, when the script broke before
+    /// giving any (also listed in `failures`).
+    pub not_measured: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -127,9 +130,9 @@ struct DocFact {
 ///
 /// # Errors
 ///
-/// The reason to show as "not measured" for the whole lab: interpreter or
-/// script missing, the script failed before measuring anything or never
-/// said it finished.
+/// The reason to show as "not measured" for the whole lab when it cannot
+/// run at all (no interpreter, no script). A script that runs and
+/// misbehaves is reported in [`PythonRun::failures`] instead.
 pub fn run(
     root: &Path,
     lab: &str,
@@ -207,10 +210,11 @@ pub fn run(
         },
     );
     if let Some((_, why)) = &resumed.gave_up {
-        if records.is_empty() {
-            return Err(why.replace("bench ", "script "));
+        let why = why.replace("bench ", "script ");
+        if records.is_empty() && why.contains(" not found") {
+            return Err(why);
         }
-        out.failures.push(why.clone());
+        out.failures.push(why);
     }
     for (k, verdict) in resumed.failed {
         let reason = format!("the case {verdict} (log: {})", log.display());
@@ -242,19 +246,32 @@ pub fn run(
         out.failures
             .push(format!("{} printed {why}", script.display()));
     }
+    let broken = |out: &mut PythonRun, why: String| {
+        out.failures.push(why.clone());
+        out.cases.clear();
+        out.not_measured = Some(why);
+    };
     let Some(end) = end else {
-        return Err(format!(
-            "{} never printed its closing line; see {}",
-            script.display(),
-            log.display()
-        ));
+        broken(
+            &mut out,
+            format!(
+                "{} never printed its closing line; see {}",
+                script.display(),
+                log.display()
+            ),
+        );
+        return Ok(out);
     };
     if end.lab != lab {
-        return Err(format!(
-            "{} reports lab '{}', expected '{lab}'",
-            script.display(),
-            end.lab
-        ));
+        broken(
+            &mut out,
+            format!(
+                "{} reports lab '{}', expected '{lab}'",
+                script.display(),
+                end.lab
+            ),
+        );
+        return Ok(out);
     }
     let mut seen = std::collections::BTreeSet::new();
     for record in records.into_values() {

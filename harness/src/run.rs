@@ -234,6 +234,9 @@ impl State<'_> {
                 })
                 .collect();
             let python_not_measured = match self.python.get(lab.id) {
+                Some(Stage::Done(Ok(run))) if run.not_measured.is_some() => {
+                    run.not_measured.clone()
+                }
                 Some(Stage::Done(Ok(run))) => {
                     cases.extend(run.cases.iter().cloned());
                     facts.extend(run.facts.iter().cloned());
@@ -461,12 +464,7 @@ pub fn bench(root: &Path, options: &Options) -> Result<Summary, Error> {
     let exes: Result<Executables, String> = if needs_build {
         let mut progress = Progress::new("build", 1);
         progress.message("building the bench binaries (cargo bench --no-run)");
-        let built = bench::build(
-            root,
-            runner.as_deref(),
-            &work.join("build.log"),
-            &mut progress,
-        );
+        let built = bench::build(root, &work.join("build.log"), &mut progress);
         progress.finish(match &built {
             Ok(_) => "bench binaries built",
             Err(_) => "bench binaries NOT built",
@@ -512,7 +510,7 @@ pub fn bench(root: &Path, options: &Options) -> Result<Summary, Error> {
         save_checkpoint(&state, "after the time family")?;
     }
 
-    if runner.is_some() {
+    if let Some(runner) = &runner {
         // Under valgrind: no address-space cap (valgrind reserves its own).
         let limits = Limits {
             memory: None,
@@ -524,6 +522,7 @@ pub fn bench(root: &Path, options: &Options) -> Result<Summary, Error> {
                 let outcome = instructions::measure(
                     root,
                     &exes.instructions,
+                    runner,
                     plan,
                     &items,
                     &work,
@@ -550,6 +549,9 @@ pub fn bench(root: &Path, options: &Options) -> Result<Summary, Error> {
 
     if !skipped(Family::Python) {
         let usable = python::check_version(&provenance.python);
+        if let Err(why) = &usable {
+            Progress::new("python", 0).finish(&format!("not measured: {why}"));
+        }
         for lab in plan.selected_labs() {
             let outcome = match &usable {
                 Err(why) => Err(why.clone()),

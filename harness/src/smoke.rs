@@ -251,7 +251,41 @@ pub fn check_limits(exe: &Path, dir: &Path) -> Vec<String> {
             ));
         }
     }
+    problems.extend(check_without_home(exe, &dir.join("no-home")));
     problems
+}
+
+/// With `HOME` unset, the installed iai-callgrind-runner is still found
+/// (as cargo finds its home: from the password database) and nothing is
+/// reinstalled: instructions are counted with `--no-install`.
+fn check_without_home(exe: &Path, out: &Path) -> Vec<String> {
+    eprintln!("heaplab smoke: limits self-test, a run with HOME unset");
+    let status = Command::new(exe)
+        .env(ENABLE_ENV, "1")
+        .env_remove("HOME")
+        .env_remove("CARGO_HOME")
+        .env_remove(crate::tools::RUNNER_ENV)
+        .args(["bench", "--smoke", "--lab", ID, "--no-install"])
+        .args([
+            "--skip", "heap", "--skip", "time", "--skip", "python", "--out",
+        ])
+        .arg(out)
+        .status();
+    if !matches!(status, Ok(s) if s.success()) {
+        return vec![format!("HOME unset: heaplab bench ended {status:?}")];
+    }
+    let counted = Results::load(&out.join("latest.json")).map(|r| {
+        r.cases
+            .iter()
+            .filter(|c| c.value(metric::INSTRUCTIONS).is_some())
+            .count()
+    });
+    match counted {
+        Ok(2) => Vec::new(),
+        other => vec![format!(
+            "HOME unset: instructions counted for {other:?} cases, expected 2 (runner not found?)"
+        )],
+    }
 }
 
 /// A process still running with the calibration lab enabled, if any.
