@@ -39,6 +39,8 @@ pub struct Outcome {
     pub unmeasured: Option<String>,
     /// What makes the run exit 1: cases that failed, benches that broke.
     pub failures: Vec<String>,
+    /// The log of the bench's output, when it ran.
+    pub log: Option<PathBuf>,
 }
 
 /// The cargo to use: `$CARGO` (set when run through cargo), else `cargo`.
@@ -273,6 +275,7 @@ pub fn settle(
         metrics,
         unmeasured,
         failures,
+        log: Some(log.to_path_buf()),
     }
 }
 

@@ -313,7 +313,12 @@ fn pick(stage: &Stage<Outcome>, key: &str, family: Family, tool: &str) -> Metric
         (Some(m), _) => m.clone(),
         (None, Some(why)) => Metric::missing(why.clone()),
         (None, None) => Metric::missing(format!(
-            "{tool} reported no figure for this case (the bench exited early)"
+            "{tool} reported no figure for this case: its bench exited before reaching it{}",
+            outcome
+                .log
+                .as_ref()
+                .map(|l| format!(" (log: {})", l.display()))
+                .unwrap_or_default()
         )),
     }
 }
@@ -480,33 +485,16 @@ pub fn bench(root: &Path, options: &Options) -> Result<Summary, Error> {
     }
 
     if wants_time {
-        state.time = Stage::Done(match &exes {
-            Ok(exes) => {
-                let mut progress = Progress::new("time", items.len());
-                let outcome = time::measure(
-                    root,
-                    &exes.time,
-                    plan,
-                    &items,
-                    &work,
-                    &per_case,
-                    &mut progress,
-                );
-                progress.finish(&format!(
-                    "{} of {} timed",
-                    count_measured(&outcome),
-                    items.len()
-                ));
-                outcome
-            }
-            Err(why) => Outcome {
-                unmeasured: Some(why.clone()),
-                ..Outcome::default()
+        state.time = bench_family(
+            "time",
+            "timed",
+            items.len(),
+            &exes,
+            &mut failures,
+            |exes, progress| {
+                time::measure(root, &exes.time, plan, &items, &work, &per_case, progress)
             },
-        });
-        if let Stage::Done(outcome) = &state.time {
-            failures.extend(outcome.failures.iter().cloned());
-        }
+        );
         save_checkpoint(&state, "after the time family")?;
     }
 
@@ -516,10 +504,14 @@ pub fn bench(root: &Path, options: &Options) -> Result<Summary, Error> {
             memory: None,
             ..per_case
         };
-        state.instructions = Stage::Done(match &exes {
-            Ok(exes) => {
-                let mut progress = Progress::new("instructions", items.len());
-                let outcome = instructions::measure(
+        state.instructions = bench_family(
+            "instructions",
+            "counted",
+            items.len(),
+            &exes,
+            &mut failures,
+            |exes, progress| {
+                instructions::measure(
                     root,
                     &exes.instructions,
                     runner,
@@ -527,23 +519,10 @@ pub fn bench(root: &Path, options: &Options) -> Result<Summary, Error> {
                     &items,
                     &work,
                     &limits,
-                    &mut progress,
-                );
-                progress.finish(&format!(
-                    "{} of {} counted",
-                    count_measured(&outcome),
-                    items.len()
-                ));
-                outcome
-            }
-            Err(why) => Outcome {
-                unmeasured: Some(why.clone()),
-                ..Outcome::default()
+                    progress,
+                )
             },
-        });
-        if let Stage::Done(outcome) = &state.instructions {
-            failures.extend(outcome.failures.iter().cloned());
-        }
+        );
         save_checkpoint(&state, "after the instructions family")?;
     }
 
@@ -625,6 +604,32 @@ fn python_sizes(plan: &Plan, lab: &heaplab_core::Lab) -> Vec<(&'static str, Vec<
             (workload, ns)
         })
         .collect()
+}
+
+/// Runs one family of the bench binaries with its progress line ("3 of 70
+/// timed"), or records why it could not run (the build failed).
+fn bench_family(
+    name: &'static str,
+    verb: &str,
+    total: usize,
+    exes: &Result<Executables, String>,
+    failures: &mut Vec<String>,
+    measure: impl FnOnce(&Executables, &mut Progress) -> Outcome,
+) -> Stage<Outcome> {
+    let outcome = match exes {
+        Ok(exes) => {
+            let mut progress = Progress::new(name, total);
+            let outcome = measure(exes, &mut progress);
+            progress.finish(&format!("{} of {total} {verb}", count_measured(&outcome)));
+            outcome
+        }
+        Err(why) => Outcome {
+            unmeasured: Some(why.clone()),
+            ..Outcome::default()
+        },
+    };
+    failures.extend(outcome.failures.iter().cloned());
+    Stage::Done(outcome)
 }
 
 fn count_measured(outcome: &Outcome) -> usize {

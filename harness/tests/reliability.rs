@@ -368,6 +368,32 @@ fn attempts(dir: &Path) -> Vec<Attempt> {
         stdout: None,
         expect,
     };
+    // A run of the CPython family only, of lab 02, into dir/out.
+    let python_only = |out: &str, more: &[&str]| -> Vec<OsString> {
+        let mut a: Vec<OsString> = [
+            "bench",
+            "--lab",
+            "02",
+            "--skip",
+            "heap",
+            "--skip",
+            "time",
+            "--skip",
+            "instructions",
+        ]
+        .iter()
+        .chain(more)
+        .map(OsString::from)
+        .collect();
+        a.extend(["--out".into(), dir.join(out).into()]);
+        a
+    };
+    // The fake reference.py of `fake_root`, behaving as `mode` says.
+    let fake = |name: &str, mode: &str, more: &[&str], expect: Expect| {
+        custom(name, python_only(mode, more), expect)
+            .env("HEAPLAB_ROOT", &root)
+            .env("FAKE_REFERENCE", mode)
+    };
     let nothing = |out: &Path| -> Vec<OsString> {
         let mut a: Vec<OsString> = NOTHING.iter().map(OsString::from).collect();
         a.push("--out".into());
@@ -469,142 +495,51 @@ fn attempts(dir: &Path) -> Vec<Attempt> {
         )
         .inputs(&[&slash_workload]),
         // 3. Child processes have limits.
-        attempt(
+        custom(
             "a $PYTHON whose --version never returns",
-            &[
-                &"bench",
-                &"--lab",
-                &"02",
-                &"--skip",
-                &"heap",
-                &"--skip",
-                &"time",
-                &"--skip",
-                &"instructions",
-                &"--out",
-                &dir.join("py-hang"),
-            ],
+            python_only("py-hang", &[]),
             Expect {
                 within: Duration::from_secs(25),
                 ..expect(0, "")
             },
         )
         .env("PYTHON", &fake_root.join("sleepy-python").to_string_lossy()),
-        attempt(
+        fake(
             "a reference.py that hangs in a case",
-            &[
-                &"bench",
-                &"--lab",
-                &"02",
-                &"--skip",
-                &"heap",
-                &"--skip",
-                &"time",
-                &"--skip",
-                &"instructions",
-                &"--timeout",
-                &"2",
-                &"--out",
-                &dir.join("py-stall"),
-            ],
+            "hang",
+            &["--timeout", "2"],
             Expect {
                 within: Duration::from_secs(12),
                 ..expect(1, "timed out: over the per-case limit of 2 s")
             },
-        )
-        .env("HEAPLAB_ROOT", &root)
-        .env("FAKE_REFERENCE", "hang"),
-        attempt(
+        ),
+        fake(
             "a reference.py printing invalid records",
-            &[
-                &"bench",
-                &"--lab",
-                &"02",
-                &"--skip",
-                &"heap",
-                &"--skip",
-                &"time",
-                &"--skip",
-                &"instructions",
-                &"--out",
-                &dir.join("py-bad"),
-            ],
+            "invalid",
+            &[],
             expect(1, "not a finite interval around its median"),
-        )
-        .env("HEAPLAB_ROOT", &root)
-        .env("FAKE_REFERENCE", "invalid"),
-        attempt(
+        ),
+        fake(
             "a reference.py printing a record twice",
-            &[
-                &"bench",
-                &"--lab",
-                &"02",
-                &"--skip",
-                &"heap",
-                &"--skip",
-                &"time",
-                &"--skip",
-                &"instructions",
-                &"--out",
-                &dir.join("py-dup"),
-            ],
+            "duplicate",
+            &[],
             expect(1, "twice"),
-        )
-        .env("HEAPLAB_ROOT", &root)
-        .env("FAKE_REFERENCE", "duplicate"),
-        attempt(
+        ),
+        fake(
             "a reference.py printing n = 0",
-            &[
-                &"bench",
-                &"--lab",
-                &"02",
-                &"--skip",
-                &"heap",
-                &"--skip",
-                &"time",
-                &"--skip",
-                &"instructions",
-                &"--out",
-                &dir.join("py-n0"),
-            ],
+            "n0",
+            &[],
             expect(1, "n is 0"),
-        )
-        .env("HEAPLAB_ROOT", &root)
-        .env("FAKE_REFERENCE", "n0"),
-        attempt(
+        ),
+        fake(
             "a reference.py that exits at once",
-            &[
-                &"bench",
-                &"--lab",
-                &"02",
-                &"--skip",
-                &"heap",
-                &"--skip",
-                &"time",
-                &"--skip",
-                &"instructions",
-                &"--out",
-                &dir.join("py-exit"),
-            ],
+            "exit",
+            &[],
             expect(1, "never printed its closing line"),
-        )
-        .env("HEAPLAB_ROOT", &root)
-        .env("FAKE_REFERENCE", "exit"),
-        attempt(
+        ),
+        custom(
             "CPython 2.7 as $PYTHON",
-            &[
-                &"bench",
-                &"--lab",
-                &"02",
-                &"--skip",
-                &"heap",
-                &"--skip",
-                &"time",
-                &"--skip",
-                &"instructions",
-                &"--out",
-                &dir.join("py27"),
-            ],
+            python_only("py27", &[]),
             expect(0, "too old"),
         )
         .env("PYTHON", &fake_root.join("python27").to_string_lossy()),
