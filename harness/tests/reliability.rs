@@ -394,6 +394,24 @@ fn attempts(dir: &Path) -> Vec<Attempt> {
             .env("HEAPLAB_ROOT", &root)
             .env("FAKE_REFERENCE", mode)
     };
+    // The heap family only, on the calibration lab, with a fault injected.
+    let heap_fault = |name: &str, knob: &str, more: &[&str], expect: Expect| {
+        let mut args: Vec<OsString> = ["bench", "--smoke", "--lab", "00-calibration"]
+            .iter()
+            .chain(&[
+                "--skip",
+                "time",
+                "--skip",
+                "instructions",
+                "--skip",
+                "python",
+            ])
+            .chain(more)
+            .map(OsString::from)
+            .collect();
+        args.extend(["--out".into(), dir.join(format!("heap-{knob}")).into()]);
+        custom(name, args, expect).env("HEAPLAB_INJECT", knob)
+    };
     let nothing = |out: &Path| -> Vec<OsString> {
         let mut a: Vec<OsString> = NOTHING.iter().map(OsString::from).collect();
         a.push("--out".into());
@@ -543,6 +561,27 @@ fn attempts(dir: &Path) -> Vec<Attempt> {
             expect(0, "too old"),
         )
         .env("PYTHON", &fake_root.join("python27").to_string_lossy()),
+        heap_fault(
+            "a heap case that never returns, limit 2 s",
+            "hang",
+            &["--timeout", "2"],
+            Expect {
+                within: Duration::from_secs(5),
+                ..expect(1, "the case timed out after 2 s")
+            },
+        ),
+        heap_fault(
+            "a heap case that panics",
+            "panic",
+            &[],
+            expect(1, "the case panicked: injected panic"),
+        ),
+        heap_fault(
+            "a heap case that allocates without end",
+            "oom",
+            &["--memory-limit", "256"],
+            expect(1, "ran out of memory (limit 256 MiB)"),
+        ),
         // 4. The gate fails closed.
         custom(
             "compare: instructions measured in the baseline only",
@@ -996,5 +1035,67 @@ fn two_runs_at_once_never_share_a_run_directory() {
         .collect();
     assert_eq!(dirs.len(), 3, "{dirs:?}");
     assert!(dirs.values().all(|complete| *complete), "{dirs:?}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn nothing_outlives_heaplab_however_it_is_stopped() {
+    let dir = scratch("kill");
+    let root = fake_root(&dir);
+    for (signal, code) in [("KILL", None), ("INT", Some(130)), ("TERM", Some(143))] {
+        let marker = format!("{}-kill-{signal}", std::process::id());
+        let out = dir.join(format!("out-{signal}"));
+        let child = Command::new(HEAPLAB)
+            .args(["bench", "--lab", "02", "--skip", "heap", "--skip", "time"])
+            .args(["--skip", "instructions", "--timeout", "600", "--out"])
+            .arg(&out)
+            .env("HEAPLAB_ROOT", &root)
+            .env("FAKE_REFERENCE", "hang")
+            .env("HEAPLAB_TEST_MARKER", &marker)
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Wait until the CPython reference is running (and stuck in its case).
+        let started = Instant::now();
+        while !survivors(&marker)
+            .iter()
+            .any(|p| p.contains("reference.py"))
+        {
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "{signal}: the reference never started"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        std::thread::sleep(Duration::from_millis(300));
+        let killed = Command::new("kill")
+            .args([format!("-{signal}"), child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        let output = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        if let Some(code) = code {
+            assert_eq!(output.status.code(), Some(code), "{signal}: {stderr}");
+            assert!(stderr.contains("interrupted by SIG"), "{signal}: {stderr}");
+            assert!(stderr.contains("results.json"), "says where: {stderr}");
+        }
+        std::thread::sleep(Duration::from_millis(300));
+        let left = survivors(&marker);
+        assert!(left.is_empty(), "{signal}: left running: {left:?}");
+        // The partial record written before CPython started is there and loads.
+        let runs: Vec<_> = std::fs::read_dir(out.join("runs"))
+            .unwrap()
+            .flatten()
+            .collect();
+        assert_eq!(runs.len(), 1, "{signal}");
+        let partial = runs[0].path().join("results.json");
+        assert!(
+            heaplab::results::Results::load(&partial).is_ok(),
+            "{signal}: {}",
+            partial.display()
+        );
+    }
     let _ = std::fs::remove_dir_all(&dir);
 }
