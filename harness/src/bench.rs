@@ -10,13 +10,12 @@
 //! figures, never the rest of the run.
 
 use std::collections::BTreeMap;
-use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
 use crate::child::{self, Limits, Stream};
-use crate::plan::{ITEMS_ENV, Item};
+use crate::plan::{ITEMS_ENV, Item, Plan};
 use crate::progress::Progress;
 use crate::results::Metric;
 
@@ -24,8 +23,10 @@ use crate::results::Metric;
 /// fresh 2-core machine takes about three minutes).
 pub const BUILD_LIMIT: Duration = Duration::from_secs(30 * 60);
 
-/// How many attempts in a row may fail at their very first case before a
-/// family gives up on the rest (a broken tool, not a broken case).
+/// How many attempts in a row may fail the same way before starting any
+/// case before a family gives up on the rest: that is a broken tool (a
+/// runner that does not start), not a broken case. Cases that fail each in
+/// their own way never make a family give up.
 pub const GIVE_UP_AFTER: usize = 3;
 
 /// What a measurement family produced.
@@ -173,7 +174,8 @@ pub struct Resumed {
 ///
 /// The per-case limit is `limits.stall`: an attempt is killed when no case
 /// starts or finishes within it. After [`GIVE_UP_AFTER`] attempts in a
-/// row that fail at their first case, the rest is given up.
+/// row that fail at their first case with the same verdict, and without
+/// a line saying that case started, the rest is given up.
 pub fn resumable(
     what: &str,
     total: usize,
@@ -186,6 +188,7 @@ pub fn resumable(
     let mut resumed = Resumed::default();
     let mut start = 0;
     let mut fruitless = 0;
+    let mut last_verdict = String::new();
     while start < total {
         let (mut last_started, mut last_finished) = (None, None);
         let mut cmd = command(start);
@@ -222,13 +225,19 @@ pub fn resumable(
             ));
             return resumed;
         }
-        fruitless = if culprit == start { fruitless + 1 } else { 0 };
+        let before_any_case = culprit == start && last_started.is_none();
+        fruitless = if before_any_case && (fruitless == 0 || verdict == last_verdict) {
+            fruitless + 1
+        } else {
+            0
+        };
+        last_verdict.clone_from(&verdict);
         resumed.failed.push((culprit, verdict.clone()));
         if fruitless >= GIVE_UP_AFTER && culprit + 1 < total {
             resumed.gave_up = Some((
                 culprit + 1,
                 format!(
-                    "the {what} bench failed {GIVE_UP_AFTER} times in a row at its first case (last: {verdict}); see {}",
+                    "the {what} bench failed {GIVE_UP_AFTER} times in a row the same way before starting a case ({verdict}); see {}",
                     log.display()
                 ),
             ));
@@ -279,7 +288,37 @@ pub fn settle(
     }
 }
 
-/// The environment entry that makes a bench binary measure items `start..`.
-pub fn items_from(start: usize) -> (OsString, OsString) {
-    (ITEMS_ENV.into(), format!("{start}..").into())
+/// One run of a bench binary over the plan's items.
+pub struct Job<'a> {
+    /// The workspace root (the binaries run there).
+    pub root: &'a Path,
+    /// The bench binary.
+    pub exe: &'a Path,
+    /// What is measured.
+    pub plan: &'a Plan,
+    /// The plan's items, in the binary's order.
+    pub items: &'a [Item],
+    /// The run's scratch directory (logs, the tools' homes).
+    pub work: &'a Path,
+    /// The per-case limits.
+    pub limits: &'a Limits,
+}
+
+impl Job<'_> {
+    /// The command that measures items `start..` with `args`.
+    pub fn command(&self, start: usize, args: &[&str]) -> Command {
+        let mut cmd = Command::new(self.exe);
+        cmd.current_dir(self.root)
+            .args(args)
+            .envs(self.plan.env())
+            .env(ITEMS_ENV, format!("{start}.."));
+        cmd
+    }
+
+    /// `work/name`, emptied: a tool's home for this run only.
+    pub fn fresh_dir(&self, name: &str) -> PathBuf {
+        let dir = self.work.join(name);
+        let _ = std::fs::remove_dir_all(&dir);
+        dir
+    }
 }

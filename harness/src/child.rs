@@ -320,13 +320,14 @@ fn live() -> std::sync::MutexGuard<'static, BTreeSet<i32>> {
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-/// Kills every child process group still running. Returns how many.
-pub fn kill_all() -> usize {
-    let groups = live();
-    for &group in groups.iter() {
-        let _ = killpg(Pid::from_raw(group), Signal::SIGKILL);
-    }
-    groups.len()
+/// Set once a signal handler of [`install_signal_handlers`] has started
+/// to stop the process.
+static INTERRUPTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Whether the process is being stopped by a signal: its exit code is the
+/// signal handler's to give, so `main` must not return one of its own.
+pub fn interrupted() -> bool {
+    INTERRUPTED.load(std::sync::atomic::Ordering::SeqCst)
 }
 
 /// Catches `SIGINT`, `SIGTERM` and `SIGHUP`: kills every live child group,
@@ -343,7 +344,20 @@ pub fn install_signal_handlers(on_interrupt: fn()) -> std::io::Result<()> {
         .name("heaplab-signals".to_owned())
         .spawn(move || {
             if let Some(signal) = signals.forever().next() {
-                let killed = kill_all();
+                INTERRUPTED.store(true, std::sync::atomic::Ordering::SeqCst);
+                // Held to the exit: no child starts or is released meanwhile.
+                let groups = live();
+                for &group in groups.iter() {
+                    let _ = killpg(Pid::from_raw(group), Signal::SIGKILL);
+                }
+                let killed = groups.len();
+                // What their deaths reparent here dies too (after adopt_orphans).
+                if ADOPTING.load(std::sync::atomic::Ordering::SeqCst) {
+                    for _ in 0..10 {
+                        kill_children(&BTreeSet::new());
+                        std::thread::sleep(Duration::from_millis(20));
+                    }
+                }
                 let name = Signal::try_from(signal).map_or("signal", Signal::as_str);
                 eprintln!(
                     "\nheaplab: interrupted by {name}; stopped {killed} running child process group(s)"
@@ -390,13 +404,95 @@ pub fn take_group_down_with_parent() -> std::io::Result<()> {
     Ok(())
 }
 
-/// Kills the group on drop, so a panic in heaplab cannot orphan a child.
+/// A running child's process group: killed on drop, so a panic in
+/// heaplab cannot orphan a child, unless released after the child was
+/// reaped (its group id may then belong to someone else).
 struct Group(i32);
+
+impl Group {
+    fn release(self) {
+        live().remove(&self.0);
+        std::mem::forget(self);
+    }
+}
 
 impl Drop for Group {
     fn drop(&mut self) {
         let _ = killpg(Pid::from_raw(self.0), Signal::SIGKILL);
         live().remove(&self.0);
+    }
+}
+
+/// Whether `pid` (a child of this process) has ended, without reaping it.
+fn has_exited(pid: Pid) -> bool {
+    use nix::sys::wait::{Id, WaitPidFlag, WaitStatus, waitid};
+    let flags = WaitPidFlag::WEXITED | WaitPidFlag::WNOHANG | WaitPidFlag::WNOWAIT;
+    match waitid(Id::Pid(pid), flags) {
+        Ok(WaitStatus::StillAlive) => false,
+        Ok(_) => true,
+        // ECHILD: already reaped (cannot happen here), or not ours.
+        Err(_) => true,
+    }
+}
+
+/// Whether [`adopt_orphans`] was called in this process.
+static ADOPTING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Makes this process the "subreaper" of everything its children start
+/// (`PR_SET_CHILD_SUBREAPER`): a grandchild that escapes its group
+/// (`setsid`, `setpgid`) and outlives its parent is reparented here
+/// instead of to init, and [`run`] kills it when the child it came from
+/// ends. For a program whose every child goes through [`run`] (the
+/// `heaplab` binary); a library user spawning processes of its own should
+/// not call it.
+///
+/// # Errors
+///
+/// When the kernel refuses.
+pub fn adopt_orphans() -> std::io::Result<()> {
+    nix::sys::prctl::set_child_subreaper(true)?;
+    ADOPTING.store(true, std::sync::atomic::Ordering::SeqCst);
+    Ok(())
+}
+
+/// Kills and reaps every child of this process that no [`run`] is waiting
+/// for: descendants reparented here after their parent ended.
+fn reap_orphans() {
+    if !ADOPTING.load(std::sync::atomic::Ordering::SeqCst) {
+        return;
+    }
+    // Held while scanning, so a child being started now is either
+    // registered already or not yet started.
+    let groups = live();
+    kill_children(&groups);
+}
+
+/// Kills and reaps every child of this process but those in `spare`.
+fn kill_children(spare: &BTreeSet<i32>) {
+    let me = std::process::id() as i32;
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|p| p.parse::<i32>().ok())
+        else {
+            continue;
+        };
+        let parent = std::fs::read_to_string(entry.path().join("stat"))
+            .ok()
+            .and_then(|stat| {
+                // "pid (comm) state ppid ...": comm may hold spaces and parentheses.
+                let rest = &stat[stat.rfind(')')? + 1..];
+                rest.split_whitespace().nth(1)?.parse::<i32>().ok()
+            });
+        if parent == Some(me) && !spare.contains(&pid) {
+            let pid = Pid::from_raw(pid);
+            let _ = nix::sys::signal::kill(pid, Signal::SIGKILL);
+            let _ = nix::sys::wait::waitpid(pid, None);
+        }
     }
 }
 
@@ -507,8 +603,11 @@ pub fn run(
         None => None,
     };
     let mut log = Log {
+        written: log_file
+            .as_ref()
+            .and_then(|f| f.metadata().ok())
+            .map_or(0, |m| m.len()),
         file: log_file,
-        written: 0,
     };
     let parent = std::process::id();
     let memory = limits.memory;
@@ -576,15 +675,19 @@ pub fn run(
     let mut panic = PanicBlock::default();
     let mut last_progress = started;
     let mut killed: Option<Ending> = None;
-    let mut exited: Option<std::process::ExitStatus> = None;
+    // Whether the child has exited, seen without reaping it: while it is
+    // an unreaped zombie its process group id cannot be reused, so killing
+    // the group below can never hit an unrelated process.
+    let pid = Pid::from_raw(group.0);
+    let mut exited = false;
     let mut pipes_open = true;
     let mut drain_until: Option<Instant> = None;
     loop {
-        if exited.is_none() {
-            exited = child.try_wait().ok().flatten();
+        if !exited {
+            exited = has_exited(pid);
         }
         let now = Instant::now();
-        if killed.is_none() && exited.is_none() {
+        if killed.is_none() && !exited {
             if let Some(limit) = limits.wall
                 && now.duration_since(started) >= limit
             {
@@ -595,13 +698,15 @@ pub fn run(
                 killed = Some(Ending::Stalled(limit));
             }
             if killed.is_some() {
-                let _ = killpg(Pid::from_raw(group.0), Signal::SIGKILL);
+                let _ = killpg(pid, Signal::SIGKILL);
+                // Also by PID: a child that moved to another group is not in its own.
+                let _ = child.kill();
             }
         }
-        if (exited.is_some() || killed.is_some()) && drain_until.is_none() {
+        if (exited || killed.is_some()) && drain_until.is_none() {
             drain_until = Some(now + DRAIN);
         }
-        if !pipes_open && (exited.is_some() || killed.is_some()) {
+        if !pipes_open && (exited || killed.is_some()) {
             break;
         }
         if drain_until.is_some_and(|until| now >= until) {
@@ -639,15 +744,17 @@ pub fn run(
             Err(RecvTimeoutError::Disconnected) => pipes_open = false,
         }
     }
-    // Whatever is left of the group (a grandchild holding a pipe) dies now.
-    let _ = killpg(Pid::from_raw(group.0), Signal::SIGKILL);
-    let status = match exited {
-        Some(status) => status,
-        None => child
-            .wait()
-            .map_err(|e| format!("waiting for {program}: {e}"))?,
-    };
-    drop(group);
+    // Whatever is left of the group (a grandchild holding a pipe) dies now,
+    // and the child too if it is still running (the drain ran out).
+    let _ = killpg(pid, Signal::SIGKILL);
+    if !exited {
+        let _ = child.kill();
+    }
+    let status = child
+        .wait()
+        .map_err(|e| format!("waiting for {program}: {e}"))?;
+    group.release();
+    reap_orphans();
     if !pipes_open {
         for reader in readers {
             let _ = reader.join();
@@ -810,10 +917,9 @@ mod tests {
             &capped,
             None,
             |_, _| false,
-        );
-        if let Ok(python) = python {
-            assert_eq!(python.verdict(), Verdict::OutOfMemory(Some(256 << 20)));
-        }
+        )
+        .expect("python3 runs");
+        assert_eq!(python.verdict(), Verdict::OutOfMemory(Some(256 << 20)));
     }
 
     #[test]
@@ -823,6 +929,24 @@ mod tests {
                       seq 1000 >&2; exit 101";
         let done = sh(script, &Limits::wall(Duration::from_secs(30)));
         assert_eq!(done.verdict(), Verdict::Panicked("the message".to_owned()));
+    }
+
+    #[test]
+    fn a_child_that_leaves_its_group_is_still_stopped_at_its_limit() {
+        let script = "import os, time\n\
+                      os.setpgid(0, os.getpgid(os.getppid()))\n\
+                      print('moved', flush=True)\n\
+                      time.sleep(60)";
+        let done = run(
+            Command::new("python3").args(["-c", script]),
+            &Limits::wall(Duration::from_secs(1)),
+            None,
+            |_, _| false,
+        )
+        .expect("python3 runs");
+        assert_eq!(done.stdout, b"moved\n");
+        assert_eq!(done.verdict(), Verdict::TimedOut(Duration::from_secs(1)));
+        assert!(done.elapsed < Duration::from_secs(4), "{:?}", done.elapsed);
     }
 
     #[test]

@@ -18,14 +18,15 @@
 //! The gate fails *closed*: what it cannot compare is never taken as a
 //! pass. [`Comparison::refusal`] turns these into exit 2 with what to do:
 //!
-//! * a family measured in the baseline but not in this run (valgrind
-//!   missing, say), unless allowed with `--allow-missing FAMILY`;
+//! * a family measured on one side only, or on neither (valgrind missing
+//!   here or when the baseline was saved), unless allowed with
+//!   `--allow-missing FAMILY`;
 //! * a baseline case of a lab this run measured that is absent from the
 //!   run, unless `--allow-missing cases`;
 //! * a different toolchain (rustc), valgrind, heap or instruction crate
 //!   version, or mode, unless `--allow-mismatch` (a different CPU, OS or
 //!   Python only warns: heap and instruction figures do not depend on them);
-//! * nothing compared at all.
+//! * nothing compared that could fail the gate (times alone only warn).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -202,10 +203,11 @@ pub struct Comparison {
     pub provenance: Vec<(String, String, String)>,
     /// Provenance differences that make figures incomparable: (what, baseline, now).
     pub mismatches: Vec<(String, String, String)>,
-    /// Per family: how many baseline figures this run did not measure, and
-    /// the first reason given.
+    /// Per family: how many figures could not be compared because one side
+    /// (or both) did not measure them, and the first reason given.
     pub gaps: BTreeMap<Missing, (usize, String)>,
-    /// Metrics compared (both sides measured).
+    /// Metrics compared that can fail the gate (both sides measured; time
+    /// only with `--fail-on-time`).
     pub compared: usize,
 }
 
@@ -230,7 +232,7 @@ impl Comparison {
         for (family, (count, reason)) in &self.gaps {
             if !closure.allow_missing.contains(family) {
                 reasons.push(format!(
-                    "{} figures: the baseline has {count} that this run did not measure ({reason}); measure them (see the reason), or pass --allow-missing {}",
+                    "{} figures: {count} could not be compared, as one side did not measure them ({reason}); measure them on both sides (see the reason), or pass --allow-missing {}",
                     family.name(),
                     family.name()
                 ));
@@ -298,12 +300,22 @@ pub fn compare(baseline: &Results, now: &Results, thresholds: &Thresholds) -> Co
         let Some(after) = new.get(case) else { continue };
         for name in metric::ALL {
             let (b, a) = (before.metrics.get(name), after.metrics.get(name));
+            // Time can fail the gate only with --fail-on-time; a comparison
+            // of times alone is no comparison.
+            let gated = name != metric::TIME_NS || thresholds.fail_on_time;
             match (b.and_then(Metric::value), a.and_then(Metric::value)) {
-                (Some(_), Some(_)) => comparison.compared += 1,
-                (Some(_), None) => {
-                    let reason = match a {
-                        Some(Metric::NotMeasured { not_measured }) => not_measured.clone(),
-                        _ => "absent".to_owned(),
+                (Some(_), Some(_)) => comparison.compared += usize::from(gated),
+                (before_value, _) => {
+                    let why = |side: &str, m: Option<&Metric>| match m {
+                        Some(Metric::NotMeasured { not_measured }) => {
+                            format!("{side}: {not_measured}")
+                        }
+                        _ => format!("{side}: absent"),
+                    };
+                    let reason = if before_value.is_some() {
+                        why("this run", a)
+                    } else {
+                        why("baseline", b)
                     };
                     let gap = comparison
                         .gaps
@@ -311,7 +323,6 @@ pub fn compare(baseline: &Results, now: &Results, thresholds: &Thresholds) -> Co
                         .or_insert((0, reason));
                     gap.0 += 1;
                 }
-                _ => {}
             }
             let row = judge(
                 case,
@@ -662,7 +673,8 @@ pub fn markdown(c: &Comparison, baseline_name: &str) -> String {
     md
 }
 
-/// A one-case results document with the given counts, for examples and tests.
+/// A one-case results document with the given counts (every other metric
+/// 0), for examples and tests.
 #[doc(hidden)]
 pub fn example(metrics: &[(&str, u64)]) -> Results {
     let provenance = Provenance {
@@ -690,9 +702,16 @@ pub fn example(metrics: &[(&str, u64)]) -> Results {
             strategy: "s".into(),
             n: 1,
             source: Source::Rust,
-            metrics: metrics
+            // Every metric, 0 unless given.
+            metrics: metric::ALL
                 .iter()
-                .map(|(k, v)| ((*k).to_owned(), Metric::Count(*v)))
+                .map(|name| {
+                    let v = metrics
+                        .iter()
+                        .find(|(k, _)| k == name)
+                        .map_or(0, |(_, v)| *v);
+                    ((*name).to_owned(), Metric::Count(v))
+                })
                 .collect(),
         }],
     }
@@ -832,30 +851,57 @@ mod tests {
             allow_missing: vec![Missing::Instructions],
             ..Closure::default()
         };
-        // Allowed, but then nothing at all was compared: still refused.
-        assert!(
-            c.refusal(&allowed)
-                .unwrap()
-                .contains("nothing was compared")
-        );
-        let mut both = with(metric::ALLOCS, Metric::Count(5));
-        both.cases[0]
-            .metrics
-            .insert(metric::INSTRUCTIONS.to_owned(), Metric::Count(1));
-        let mut now = with(metric::ALLOCS, Metric::Count(5));
-        now.cases[0].metrics.insert(
-            metric::INSTRUCTIONS.to_owned(),
-            Metric::missing("valgrind not found"),
-        );
-        assert_eq!(
-            compare(&both, &now, &Thresholds::default()).refusal(&allowed),
-            None
-        );
+        // Allowed: the heap figures are still compared.
+        assert_eq!(c.refusal(&allowed), None);
     }
 
     #[test]
-    fn records_without_any_metric_fail_closed() {
-        let empty = example(&[]);
+    fn a_family_missing_from_the_baseline_fails_closed_too() {
+        let old = with(metric::INSTRUCTIONS, Metric::missing("valgrind not found"));
+        let new = with(metric::INSTRUCTIONS, Metric::Count(1));
+        let refusal = compare(&old, &new, &Thresholds::default())
+            .refusal(&Closure::default())
+            .expect("fails closed");
+        assert!(
+            refusal.contains("baseline: valgrind not found"),
+            "{refusal}"
+        );
+        // Neither side: still nothing the gate could check.
+        let refusal = compare(&old, &old, &Thresholds::default())
+            .refusal(&Closure::default())
+            .expect("fails closed");
+        assert!(refusal.contains("instructions figures"), "{refusal}");
+    }
+
+    #[test]
+    fn times_alone_are_no_comparison() {
+        let mut t = example(&[]);
+        for (name, m) in &mut t.cases[0].metrics {
+            if name != metric::TIME_NS {
+                *m = Metric::missing("not measured here");
+            }
+        }
+        let everything_else = Closure {
+            allow_missing: vec![Missing::Heap, Missing::Instructions],
+            ..Closure::default()
+        };
+        let c = compare(&t, &t, &Thresholds::default());
+        assert!(
+            c.refusal(&everything_else)
+                .unwrap()
+                .contains("nothing was compared")
+        );
+        let strict = Thresholds {
+            fail_on_time: true,
+            ..Thresholds::default()
+        };
+        assert_eq!(compare(&t, &t, &strict).refusal(&everything_else), None);
+    }
+
+    #[test]
+    fn no_records_fail_closed() {
+        let mut empty = example(&[]);
+        empty.cases.clear();
         let c = compare(&empty, &empty, &Thresholds::default());
         assert!(
             c.refusal(&Closure::default())

@@ -19,7 +19,7 @@
 use std::fmt;
 use std::fs;
 use std::io::{Read, Write};
-use std::os::unix::fs::{FileTypeExt, MetadataExt};
+use std::os::unix::fs::{FileTypeExt, MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 /// Why a file could not be read or written.
@@ -245,11 +245,23 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), FileError> {
         .map_err(|e| FileError::Io(format!("cannot create {}: {e}", dir.display())))?;
     let name = path.file_name().unwrap_or_default().to_string_lossy();
     sweep(dir, &name);
+    // A replaced file keeps its mode; a new one gets 0666 less the umask,
+    // as `File::create` would give it (tempfile's own default is 0600).
+    let kept_mode = fs::metadata(path)
+        .ok()
+        .filter(fs::Metadata::is_file)
+        .map(|m| m.permissions().mode() & 0o7777);
     let mut tmp = tempfile::Builder::new()
         .prefix(&format!(".{name}.{}.", std::process::id()))
         .suffix(".tmp")
+        .permissions(fs::Permissions::from_mode(0o666))
         .tempfile_in(dir)
         .map_err(io)?;
+    if let Some(mode) = kept_mode {
+        tmp.as_file()
+            .set_permissions(fs::Permissions::from_mode(mode))
+            .map_err(io)?;
+    }
     tmp.write_all(bytes).map_err(io)?;
     tmp.as_file().sync_all().map_err(io)?;
     // Checked again just before the rename, for what appeared meanwhile.
@@ -355,6 +367,21 @@ mod tests {
             .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
             .count();
         assert_eq!(leftovers, 0);
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn modes_are_those_of_an_ordinary_write() {
+        let dir = scratch("modes");
+        let ordinary = dir.join("ordinary");
+        fs::File::create(&ordinary).unwrap();
+        let fresh = dir.join("fresh.json");
+        write_atomic(&fresh, b"{}").unwrap();
+        let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o7777;
+        assert_eq!(mode(&fresh), mode(&ordinary), "umask applied, not 0600");
+        fs::set_permissions(&fresh, fs::Permissions::from_mode(0o640)).unwrap();
+        write_atomic(&fresh, b"[]").unwrap();
+        assert_eq!(mode(&fresh), 0o640, "a replaced file keeps its mode");
         fs::remove_dir_all(&dir).unwrap();
     }
 

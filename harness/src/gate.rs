@@ -146,26 +146,31 @@ fn restrict(mut baseline: Results, options: &Options) -> Results {
     baseline
 }
 
-/// What can be known before measuring: a toolchain mismatch, a family the
-/// baseline has that cannot be measured here.
+/// What can be known before measuring: a toolchain mismatch with the
+/// baseline (when there is one yet), and whether instructions can be
+/// measured here when they are to be compared.
 fn preflight(
     root: &Path,
-    baseline: &Results,
+    baseline: Option<&Results>,
     options: &Options,
     closure: &Closure,
 ) -> Result<(), Error> {
-    let now = Provenance::collect(root, options.plan.mode.name(), &python::interpreter());
-    let mismatches = compare::mismatches(&baseline.provenance, &now);
-    if !mismatches.is_empty() && !closure.allow_mismatch {
-        return Err(Error::input(compare::mismatch_reason(&mismatches)));
+    if let Some(baseline) = baseline {
+        let now = Provenance::collect(root, options.plan.mode.name(), &python::interpreter());
+        let mismatches = compare::mismatches(&baseline.provenance, &now);
+        if !mismatches.is_empty() && !closure.allow_mismatch {
+            return Err(Error::input(compare::mismatch_reason(&mismatches)));
+        }
     }
-    let has_instructions = baseline.cases.iter().any(|c| {
-        c.source == Source::Rust && c.value(crate::results::metric::INSTRUCTIONS).is_some()
+    let has_instructions = baseline.is_none_or(|b| {
+        b.cases.iter().any(|c| {
+            c.source == Source::Rust && c.value(crate::results::metric::INSTRUCTIONS).is_some()
+        })
     });
     if has_instructions && !closure.allow_missing.contains(&Missing::Instructions) {
         if options.skip.contains(&Family::Instructions) {
             return Err(Error::input(
-                "instructions figures: the baseline has them and --skip instructions was given; pass --allow-missing instructions to compare without them",
+                "instructions figures: the gate compares them and --skip instructions was given; pass --allow-missing instructions to compare without them",
             ));
         }
         if let Err(reason) =
@@ -174,7 +179,7 @@ fn preflight(
             })
         {
             return Err(Error::input(format!(
-                "instructions figures: the baseline has them, and this machine cannot measure them: {reason}. Install it (`make bench` installs valgrind with apt-get when run as root), or pass --allow-missing instructions"
+                "instructions figures: the gate compares them, and this machine cannot measure them: {reason}. Install it (`make bench` installs valgrind with apt-get when run as root), or pass --allow-missing instructions"
             )));
         }
     }
@@ -183,6 +188,10 @@ fn preflight(
 
 /// `heaplab regress`: checks the baseline first (so a bad one costs no
 /// measuring), measures, compares.
+///
+/// With [`Baseline::Revision`] both sides are built and measured here, so
+/// a different toolchain or crate version is part of the change under
+/// test: it is shown as a warning, never refused.
 ///
 /// # Errors
 ///
@@ -198,13 +207,21 @@ pub fn regress(
     let old = match baseline {
         Baseline::File(path) => {
             let old = restrict(load(path, "baseline")?, &options);
-            preflight(root, &old, &options, closure)?;
+            preflight(root, Some(&old), &options, closure)?;
             old
         }
-        Baseline::Revision(rev) => measure_revision(root, rev, &options)?,
+        Baseline::Revision(rev) => {
+            preflight(root, None, &options, closure)?;
+            measure_revision(root, rev, &options)?
+        }
     };
     let new = measure(root, options, &root.join("target/heaplab/regress-run"))?;
-    Ok(compare::compare(&old, &new, thresholds))
+    let mut comparison = compare::compare(&old, &new, thresholds);
+    if matches!(baseline, Baseline::Revision(_)) {
+        let mismatches = std::mem::take(&mut comparison.mismatches);
+        comparison.provenance.extend(mismatches);
+    }
+    Ok(comparison)
 }
 
 /// Builds and measures git revision `rev` of this repository in a worktree
@@ -233,7 +250,9 @@ fn measure_revision(root: &Path, rev: &str, options: &Options) -> Result<Results
     let sha = git(&["rev-parse", "--verify", "--quiet", &format!("{rev}^{{commit}}")])
         .map_err(|_| Error::input(format!("--against {rev}: no such git revision here (fetch it first, e.g. `git fetch origin main`)")))?;
     let against = root.join("target/heaplab/against");
-    let tree = against.join(format!("tree-{}", &sha[..12.min(sha.len())]));
+    // Per process: two `--against` runs at once never share a worktree.
+    let tag = format!("{}-{}", &sha[..12.min(sha.len())], std::process::id());
+    let tree = against.join(format!("tree-{tag}"));
     let tree_arg = tree.to_string_lossy().into_owned();
     if tree.exists() {
         let _ = git(&["worktree", "remove", "--force", &tree_arg]);
@@ -243,27 +262,54 @@ fn measure_revision(root: &Path, rev: &str, options: &Options) -> Result<Results
     std::fs::create_dir_all(&against)
         .map_err(|e| Error::run(format!("cannot create {}: {e}", against.display())))?;
     git(&["worktree", "add", "--detach", "--force", &tree_arg, &sha])?;
-    let out = against.join(format!("results-{}", &sha[..12.min(sha.len())]));
+    let out = against.join(format!("results-{tag}"));
     let _ = std::fs::remove_dir_all(&out);
     let result = (|| {
         eprintln!(
             "heaplab regress: building and measuring {rev} ({sha}) in {}",
             tree.display()
         );
-        let mut cmd = Command::new(crate::bench::cargo());
-        cmd.current_dir(&tree)
-            .args([
-                "run",
-                "--quiet",
-                "--release",
-                "-p",
-                "heaplab",
-                "--",
-                "bench",
-            ])
-            .env("CARGO_TARGET_DIR", against.join("target"))
-            .env_remove("HEAPLAB_ROOT")
-            .env_remove("RUSTUP_TOOLCHAIN");
+        let heaplab = |args: &[&str]| {
+            let mut cmd = Command::new(crate::bench::cargo());
+            cmd.current_dir(&tree)
+                .args(["run", "--quiet", "--release", "-p", "heaplab", "--"])
+                .args(args)
+                .env("CARGO_TARGET_DIR", against.join("target"))
+                .env_remove("HEAPLAB_ROOT")
+                // The revision's own rust-toolchain.toml decides.
+                .env_remove("RUSTUP_TOOLCHAIN");
+            cmd
+        };
+        let limits = Limits {
+            wall: Some(AGAINST_LIMIT),
+            keep_stdout: Some(1 << 20),
+            ..Limits::default()
+        };
+        let show = |stream: child::Stream, line: &str| {
+            if stream == child::Stream::Err {
+                eprintln!("  [{rev}] {line}");
+            }
+            true
+        };
+        // Builds the revision's heaplab, and tells which limits it knows
+        // (revisions from before the limits have no --timeout).
+        let help = child::run(&mut heaplab(&["bench", "--help"]), &limits, None, show)
+            .map_err(Error::run)?;
+        if !help.success() {
+            return Err(Error::run(format!(
+                "building heaplab at {rev} failed ({}); its output is above",
+                help.verdict()
+            )));
+        }
+        let help = String::from_utf8_lossy(&help.stdout).into_owned();
+        let mut cmd = heaplab(&["bench"]);
+        if help.contains("--timeout") {
+            cmd.arg("--timeout")
+                .arg(options.timeout.as_secs_f64().to_string());
+        }
+        if let (true, Some(bytes)) = (help.contains("--memory-limit"), options.memory) {
+            cmd.arg("--memory-limit").arg((bytes >> 20).to_string());
+        }
         if options.plan.mode == crate::plan::Mode::Quick {
             cmd.arg("--quick");
         } else if options.plan.mode == crate::plan::Mode::Smoke {
@@ -276,17 +322,7 @@ fn measure_revision(root: &Path, rev: &str, options: &Options) -> Result<Results
         if !options.install_tools {
             cmd.arg("--no-install");
         }
-        let limits = Limits {
-            wall: Some(AGAINST_LIMIT),
-            ..Limits::default()
-        };
-        let done = child::run(&mut cmd, &limits, None, |stream, line| {
-            if stream == child::Stream::Err {
-                eprintln!("  [{rev}] {line}");
-            }
-            true
-        })
-        .map_err(Error::run)?;
+        let done = child::run(&mut cmd, &limits, None, show).map_err(Error::run)?;
         if !done.success() {
             return Err(Error::run(format!(
                 "measuring {rev} failed ({}); its output is above",
@@ -296,6 +332,7 @@ fn measure_revision(root: &Path, rev: &str, options: &Options) -> Result<Results
         load(&out.join("latest.json"), "results")
     })();
     let _ = git(&["worktree", "remove", "--force", &tree_arg]);
+    let _ = std::fs::remove_dir_all(&out);
     result
 }
 

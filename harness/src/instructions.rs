@@ -9,11 +9,10 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::Command;
 
-use crate::bench::{self, Event, Outcome};
-use crate::child::{Limits, Stream};
-use crate::plan::{Item, Plan, ident};
+use crate::bench::{self, Event, Job, Outcome};
+use crate::child::Stream;
+use crate::plan::ident;
 use crate::progress::Progress;
 use crate::results::Metric;
 
@@ -21,22 +20,12 @@ use crate::results::Metric;
 /// bench `exe` and iai-callgrind's `runner`, in `work`. A case that fails
 /// or outlasts `limits.stall` is recorded as not measured with its
 /// verdict; the others are counted.
-#[allow(clippy::too_many_arguments)]
-pub fn measure(
-    root: &Path,
-    exe: &Path,
-    runner: &Path,
-    plan: &Plan,
-    items: &[Item],
-    work: &Path,
-    limits: &Limits,
-    progress: &mut Progress,
-) -> Outcome {
-    let home = work.join("iai");
-    let _ = std::fs::remove_dir_all(&home);
-    let log = work.join("instructions.log");
+pub fn measure(job: &Job<'_>, runner: &Path, progress: &mut Progress) -> Outcome {
+    let home = job.fresh_dir("iai");
+    let log = job.work.join("instructions.log");
+    let items = job.items;
     // The bench starts `iai-callgrind-runner` from its PATH: this one first.
-    let bin = work.join("bin");
+    let bin = job.work.join("bin");
     let _ = std::fs::create_dir_all(&bin);
     let link = bin.join("iai-callgrind-runner");
     let _ = std::fs::remove_file(&link);
@@ -68,19 +57,15 @@ pub fn measure(
     let resumed = bench::resumable(
         "instructions",
         items.len(),
-        limits,
+        job.limits,
         &log,
         |start| {
-            let mut cmd = Command::new(exe);
-            // The runner asks `cargo metadata` where the workspace is.
-            cmd.current_dir(root)
-                .args(["--bench", "--output-format=json"])
-                .envs(plan.env())
-                .env("IAI_CALLGRIND_HOME", &home)
+            // Run in the workspace: the runner asks `cargo metadata` where it is.
+            let mut cmd = job.command(start, &["--bench", "--output-format=json"]);
+            cmd.env("IAI_CALLGRIND_HOME", &home)
                 .env("CARGO", bench::cargo())
                 .env("CARGO_PKG_NAME", "heaplab-benches")
-                .env("PATH", &path)
-                .envs([bench::items_from(start)]);
+                .env("PATH", &path);
             cmd
         },
         |stream, line| {

@@ -231,12 +231,16 @@ enum ExportFormat {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    if !matches!(cli.command, Command::HeapCase { .. })
-        && let Err(e) = heaplab::child::install_signal_handlers(run::on_interrupt)
-    {
-        eprintln!(
-            "heaplab: warning: cannot catch interrupts ({e}); an interrupted run may leave child processes"
-        );
+    if !matches!(cli.command, Command::HeapCase { .. }) {
+        if let Err(e) = heaplab::child::install_signal_handlers(run::on_interrupt) {
+            eprintln!(
+                "heaplab: warning: cannot catch interrupts ({e}); an interrupted run may leave child processes"
+            );
+        }
+        // Every child of this process goes through heaplab::child::run.
+        if let Err(e) = heaplab::child::adopt_orphans() {
+            eprintln!("heaplab: warning: cannot adopt orphaned descendants ({e})");
+        }
     }
     let result = match cli.command {
         Command::List { lab } => list(&lab),
@@ -328,6 +332,10 @@ fn main() -> ExitCode {
             n,
         } => heap_case(&lab, &workload, &strategy, n),
     };
+    // Stopped by a signal meanwhile: the handler gives the exit code (128 + N).
+    while heaplab::child::interrupted() {
+        std::thread::park();
+    }
     match result {
         Ok(code) => ExitCode::from(code),
         Err(e) => fail(&e),
@@ -340,7 +348,9 @@ fn fail(e: &Error) -> ExitCode {
 }
 
 /// Writes to standard output. A reader that went away (`heaplab list |
-/// head`) is not an error; any other failure (a full disk) is exit 1.
+/// head`) is not an error; any other failure (a full disk) is exit 1. (A
+/// standard output closed before heaplab started, `>&-`, cannot be told
+/// apart: Rust's runtime reopens it as `/dev/null` before `main`.)
 fn print_out(text: &str) -> Result<(), Error> {
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
@@ -418,7 +428,7 @@ fn bench(
 fn regenerate(results: &Path, out: Option<PathBuf>) -> Result<u8, Error> {
     let loaded = Results::load(results).map_err(|e| Error::input(e.to_string()))?;
     let out = out.unwrap_or_else(|| results.parent().unwrap_or(Path::new(".")).to_path_buf());
-    files::check_output_dir(&out)?;
+    run::check_outputs(&out)?;
     gate::check_output_against(&out.join(report::REPORT_FILE), &[results], "the report")?;
     let name = results
         .file_name()

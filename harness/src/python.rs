@@ -125,8 +125,9 @@ struct DocFact {
 }
 
 /// Runs `root/labs/<lab>/python/reference.py`, each workload at its own
-/// sizes (`workload`, sizes); workloads not listed are not run. Each
-/// measurement may take `limits.stall`; the log goes to `log`.
+/// sizes (`workload`, sizes); workloads not listed are not run. `cases` is
+/// the lab's number of Rust cases (the script has at most as many per
+/// size). Each measurement may take `limits.stall`; the log goes to `log`.
 ///
 /// # Errors
 ///
@@ -136,6 +137,7 @@ struct DocFact {
 pub fn run(
     root: &Path,
     lab: &str,
+    cases: usize,
     sizes: &[(&str, Vec<usize>)],
     repeats: usize,
     limits: &Limits,
@@ -155,9 +157,12 @@ pub fn run(
     let mut end: Option<End> = None;
     let mut malformed: Vec<String> = Vec::new();
     let mut starts: BTreeMap<usize, (String, String, u64)> = BTreeMap::new();
+    // At most one measurement per case and size: a bound, so a script
+    // that keeps failing further on cannot be restarted without end.
+    let most = sizes.iter().map(|(_, ns)| ns.len()).sum::<usize>() * cases.max(1);
     let resumed = bench::resumable(
         &format!("{lab} reference.py"),
-        usize::MAX,
+        most,
         limits,
         log,
         |start| {
@@ -218,28 +223,30 @@ pub fn run(
     }
     for (k, verdict) in resumed.failed {
         let reason = format!("the case {verdict} (log: {})", log.display());
-        match starts.remove(&k) {
-            Some((workload, strategy, n)) if !records.contains_key(&k) => {
-                out.failures.push(format!(
-                    "{lab}/{workload}/{strategy}/{n} (CPython): {reason}"
-                ));
-                let metrics = crate::results::metric::ALL
-                    .iter()
-                    .map(|m| ((*m).to_owned(), Metric::missing(reason.clone())))
-                    .collect();
-                records.insert(
-                    k,
-                    CaseRecord {
-                        lab: lab.to_owned(),
-                        workload,
-                        strategy,
-                        n,
-                        source: Source::Python,
-                        metrics,
-                    },
-                );
+        // The case's record says why it has no figures, when its progress
+        // line named it validly; the failure is reported either way.
+        let record = starts.remove(&k).map(|(workload, strategy, n)| CaseRecord {
+            lab: lab.to_owned(),
+            workload,
+            strategy,
+            n,
+            source: Source::Python,
+            metrics: crate::results::metric::ALL
+                .iter()
+                .map(|m| ((*m).to_owned(), Metric::missing(reason.clone())))
+                .collect(),
+        });
+        match record {
+            Some(record) if !records.contains_key(&k) && record.validate().is_ok() => {
+                out.failures
+                    .push(format!("{} (CPython): {reason}", record.key()));
+                records.insert(k, record);
             }
-            _ => out.failures.push(format!("{} {reason}", script.display())),
+            _ => out.failures.push(format!(
+                "{} measurement {}: {reason}",
+                script.display(),
+                k + 1
+            )),
         }
     }
     for why in malformed {

@@ -344,6 +344,14 @@ pub fn check_outputs(out: &Path) -> Result<(), Error> {
             )));
         }
     }
+    // The plots a report may replace.
+    if let Ok(plots) = std::fs::read_dir(out.join(report::PLOTS_DIR)) {
+        for plot in plots.flatten() {
+            if plot.file_name().to_string_lossy().ends_with(".svg") {
+                files::check_output(&plot.path())?;
+            }
+        }
+    }
     Ok(())
 }
 
@@ -484,6 +492,15 @@ pub fn bench(root: &Path, options: &Options) -> Result<Summary, Error> {
         failures.push(why.clone());
     }
 
+    // What both bench families share; each sets its binary (and limits).
+    let base = bench::Job {
+        root,
+        exe: Path::new(""),
+        plan,
+        items: &items,
+        work: &work,
+        limits: &per_case,
+    };
     if wants_time {
         state.time = bench_family(
             "time",
@@ -492,7 +509,11 @@ pub fn bench(root: &Path, options: &Options) -> Result<Summary, Error> {
             &exes,
             &mut failures,
             |exes, progress| {
-                time::measure(root, &exes.time, plan, &items, &work, &per_case, progress)
+                let job = bench::Job {
+                    exe: &exes.time,
+                    ..base
+                };
+                time::measure(&job, progress)
             },
         );
         save_checkpoint(&state, "after the time family")?;
@@ -511,16 +532,12 @@ pub fn bench(root: &Path, options: &Options) -> Result<Summary, Error> {
             &exes,
             &mut failures,
             |exes, progress| {
-                instructions::measure(
-                    root,
-                    &exes.instructions,
-                    runner,
-                    plan,
-                    &items,
-                    &work,
-                    &limits,
-                    progress,
-                )
+                let job = bench::Job {
+                    exe: &exes.instructions,
+                    limits: &limits,
+                    ..base
+                };
+                instructions::measure(&job, runner, progress)
             },
         );
         save_checkpoint(&state, "after the instructions family")?;
@@ -541,6 +558,7 @@ pub fn bench(root: &Path, options: &Options) -> Result<Summary, Error> {
                     let outcome = python::run(
                         root,
                         lab.id,
+                        lab.cases.len(),
                         &sizes,
                         plan.mode.python_repeats(),
                         &per_case,

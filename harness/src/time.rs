@@ -9,13 +9,12 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use serde::Deserialize;
 
-use crate::bench::{self, Event, Outcome};
-use crate::child::{Limits, Stream};
-use crate::plan::{Item, Plan, case_key};
+use crate::bench::{self, Event, Job, Outcome};
+use crate::child::Stream;
+use crate::plan::case_key;
 use crate::progress::Progress;
 use crate::results::Metric;
 
@@ -46,30 +45,18 @@ struct Interval {
 /// Times every item of `plan` with the time bench `exe`, in `work`.
 /// A case that fails or outlasts `limits.stall` is recorded as not
 /// measured with its verdict; the others are timed.
-pub fn measure(
-    root: &Path,
-    exe: &Path,
-    plan: &Plan,
-    items: &[Item],
-    work: &Path,
-    limits: &Limits,
-    progress: &mut Progress,
-) -> Outcome {
-    let home = work.join("criterion");
-    let _ = std::fs::remove_dir_all(&home);
-    let log = work.join("time.log");
+pub fn measure(job: &Job<'_>, progress: &mut Progress) -> Outcome {
+    let home = job.fresh_dir("criterion");
+    let log = job.work.join("time.log");
+    let items = job.items;
     let resumed = bench::resumable(
         "time",
         items.len(),
-        limits,
+        job.limits,
         &log,
         |start| {
-            let mut cmd = Command::new(exe);
-            cmd.current_dir(root)
-                .arg("--bench")
-                .envs(plan.env())
-                .env("CRITERION_HOME", &home)
-                .envs([bench::items_from(start)]);
+            let mut cmd = job.command(start, &["--bench"]);
+            cmd.env("CRITERION_HOME", &home);
             cmd
         },
         |stream, line| {

@@ -142,7 +142,11 @@ fn survivors(marker: &str) -> Vec<String> {
 /// Runs every attempt; returns the failures, one line each.
 fn run_all(attempts: Vec<Attempt>) -> Vec<String> {
     let mut failures = Vec::new();
+    let only = std::env::var("HEAPLAB_TEST_ONLY").unwrap_or_default();
     for (i, a) in attempts.into_iter().enumerate() {
+        if !a.name.contains(&only) {
+            continue;
+        }
         let before: Vec<String> = a.inputs.iter().map(|p| snapshot(p)).collect();
         let marker = format!("{}-{i}", std::process::id());
         let mut cmd = Command::new(HEAPLAB);
@@ -220,6 +224,10 @@ fn run_all(attempts: Vec<Attempt>) -> Vec<String> {
         let left = survivors(&marker);
         if !left.is_empty() {
             failures.push(format!("{}: left running: {left:?}", a.name));
+            for process in left {
+                let pid = process.split(':').next().unwrap_or_default();
+                let _ = Command::new("kill").args(["-9", pid]).status();
+            }
         }
     }
     failures
@@ -344,6 +352,10 @@ fn attempts(dir: &Path) -> Vec<Attempt> {
     // Standard output here fails with "no space left on device".
     let full = dir.join("full");
     std::os::unix::fs::symlink("/dev/full", &full).unwrap();
+    let plots_out = dir.join("plots-out");
+    std::fs::create_dir_all(plots_out.join("plots")).unwrap();
+    let plot_link = plots_out.join("plots/02-refcount-intern.svg");
+    std::os::unix::fs::symlink(&target, &plot_link).unwrap();
     let old_report = dir.join("REPORT.md");
     std::fs::write(&old_report, b"# a report, not results\n").unwrap();
     let dev_full = Path::new("/dev/full");
@@ -518,7 +530,7 @@ fn attempts(dir: &Path) -> Vec<Attempt> {
             python_only("py-hang", &[]),
             Expect {
                 within: Duration::from_secs(25),
-                ..expect(0, "")
+                ..expect(0, "no usable CPython")
             },
         )
         .env("PYTHON", &fake_root.join("sleepy-python").to_string_lossy()),
@@ -900,6 +912,58 @@ fn attempts(dir: &Path) -> Vec<Attempt> {
             expect(3, "cannot write"),
         )
         .inputs(&[&good, &more_allocs]),
+        // 9. Added after review: what escapes a group, a baseline without a
+        //    family, --against, plots in the way.
+        fake(
+            "a reference.py whose child escapes with setsid",
+            "escape",
+            &[],
+            expect(0, "3 records"),
+        ),
+        custom(
+            "compare: instructions measured in the run only",
+            compare(&no_valgrind, &good),
+            expect(2, "baseline: valgrind not found"),
+        )
+        .inputs(&[&good, &no_valgrind]),
+        attempt(
+            "regress --against an unknown revision",
+            &[
+                &"regress",
+                &"--against",
+                &"no-such-revision",
+                &"--summary",
+                &summary,
+            ],
+            expect(2, "no such git revision"),
+        ),
+        attempt(
+            "regress --against with valgrind missing, before building",
+            &[
+                &"regress",
+                &"--against",
+                &"HEAD",
+                &"--no-install",
+                &"--lab",
+                &"02",
+                &"--summary",
+                &summary,
+            ],
+            expect(2, "instructions figures"),
+        )
+        .env("PATH", &path_without("valgrind", dir)),
+        attempt(
+            "bench over a plot that is a symlink, before measuring",
+            &[&"bench", &"--out", &plots_out],
+            expect(2, "symbolic link"),
+        )
+        .inputs(&[&plot_link, &target]),
+        attempt(
+            "report over a plot that is a symlink",
+            &[&"report", &"--results", &good, &"--out", &plots_out],
+            expect(2, "symbolic link"),
+        )
+        .inputs(&[&good, &plot_link, &target]),
     ]
 }
 
@@ -943,6 +1007,9 @@ def record(i, n, **kw):
 skip = int(sys.argv[sys.argv.index("--skip") + 1])
 if mode == "exit":
     sys.exit(0)
+if mode == "escape":
+    import subprocess
+    subprocess.Popen(["setsid", "sleep", "600"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 for i in range(skip, 3):
     if mode == "hang" and i == 1:
         print("[2/3] python 02-refcount create-drop/refcount/20", file=sys.stderr, flush=True)
