@@ -211,8 +211,9 @@ pub fn regress(
             old
         }
         Baseline::Revision(rev) => {
+            let sha = resolve(root, rev)?;
             preflight(root, None, &options, closure)?;
-            measure_revision(root, rev, &options)?
+            measure_revision(root, rev, &sha, &options)?
         }
     };
     let new = measure(root, options, &root.join("target/heaplab/regress-run"))?;
@@ -224,31 +225,46 @@ pub fn regress(
     Ok(comparison)
 }
 
-/// Builds and measures git revision `rev` of this repository in a worktree
-/// under `target/heaplab/against/`, with the same mode and labs.
-fn measure_revision(root: &Path, rev: &str, options: &Options) -> Result<Results, Error> {
-    let git = |args: &[&str]| -> Result<String, Error> {
-        let mut cmd = Command::new("git");
-        cmd.arg("-C").arg(root).args(args);
-        let done = child::run(
-            &mut cmd,
-            &Limits::wall(Duration::from_secs(300)),
-            None,
-            |_, _| false,
-        )
-        .map_err(Error::run)?;
-        if done.success() {
-            Ok(String::from_utf8_lossy(&done.stdout).trim().to_owned())
-        } else {
-            Err(Error::input(format!(
-                "git {}: {}",
-                args.join(" "),
-                done.last_error_line()
-            )))
-        }
-    };
-    let sha = git(&["rev-parse", "--verify", "--quiet", &format!("{rev}^{{commit}}")])
-        .map_err(|_| Error::input(format!("--against {rev}: no such git revision here (fetch it first, e.g. `git fetch origin main`)")))?;
+/// Runs `git -C root ARGS` and returns its trimmed output.
+fn git(root: &Path, args: &[&str]) -> Result<String, Error> {
+    let mut cmd = Command::new("git");
+    cmd.arg("-C").arg(root).args(args);
+    let done = child::run(
+        &mut cmd,
+        &Limits::wall(Duration::from_secs(300)),
+        None,
+        |_, _| false,
+    )
+    .map_err(Error::run)?;
+    if done.success() {
+        Ok(String::from_utf8_lossy(&done.stdout).trim().to_owned())
+    } else {
+        Err(Error::input(format!(
+            "git {}: {}",
+            args.join(" "),
+            done.last_error_line()
+        )))
+    }
+}
+
+/// The commit `rev` names in the repository at `root`.
+fn resolve(root: &Path, rev: &str) -> Result<String, Error> {
+    git(root, &["rev-parse", "--verify", "--quiet", &format!("{rev}^{{commit}}")]).map_err(|_| {
+        Error::input(format!(
+            "--against {rev}: no such git revision here (fetch it first, e.g. `git fetch origin main`)"
+        ))
+    })
+}
+
+/// Builds and measures commit `sha` (named `rev` by the user) in a
+/// worktree under `target/heaplab/against/`, with the same mode and labs.
+fn measure_revision(
+    root: &Path,
+    rev: &str,
+    sha: &str,
+    options: &Options,
+) -> Result<Results, Error> {
+    let git = |args: &[&str]| git(root, args);
     let against = root.join("target/heaplab/against");
     // Per process: two `--against` runs at once never share a worktree.
     let tag = format!("{}-{}", &sha[..12.min(sha.len())], std::process::id());
@@ -261,7 +277,7 @@ fn measure_revision(root: &Path, rev: &str, options: &Options) -> Result<Results
     let _ = git(&["worktree", "prune"]);
     std::fs::create_dir_all(&against)
         .map_err(|e| Error::run(format!("cannot create {}: {e}", against.display())))?;
-    git(&["worktree", "add", "--detach", "--force", &tree_arg, &sha])?;
+    git(&["worktree", "add", "--detach", "--force", &tree_arg, sha])?;
     let out = against.join(format!("results-{tag}"));
     let _ = std::fs::remove_dir_all(&out);
     let result = (|| {
