@@ -26,7 +26,7 @@ pub const BUILD_LIMIT: Duration = Duration::from_secs(30 * 60);
 /// How many attempts in a row may fail the same way before starting any
 /// case before a family gives up on the rest: that is a broken tool (a
 /// runner that does not start), not a broken case. Cases that fail each in
-/// their own way never make a family give up.
+/// their own way, or time out, never make a family give up.
 pub const GIVE_UP_AFTER: usize = 3;
 
 /// What a measurement family produced.
@@ -200,9 +200,16 @@ pub fn resumable(
             }
             true
         });
-        let verdict = match done {
+        let (verdict, timed_out) = match done {
             Ok(done) if done.success() => return resumed,
-            Ok(done) => done.verdict().to_string(),
+            Ok(done) => {
+                let verdict = done.verdict();
+                let timed_out = matches!(
+                    verdict,
+                    child::Verdict::TimedOut(_) | child::Verdict::Stalled(_)
+                );
+                (verdict.to_string(), timed_out)
+            }
             Err(why) => {
                 resumed.gave_up = Some((start, why));
                 return resumed;
@@ -225,11 +232,13 @@ pub fn resumable(
             ));
             return resumed;
         }
-        let before_any_case = culprit == start && last_started.is_none();
-        fruitless = if before_any_case && (fruitless == 0 || verdict == last_verdict) {
-            fruitless + 1
-        } else {
-            0
+        // A broken tool fails fast and the same way each time, before any
+        // case starts; a case that hangs is the case's fault, never the tool's.
+        let fruitful = culprit != start || last_started.is_some() || timed_out;
+        fruitless = match () {
+            () if fruitful => 0,
+            () if verdict == last_verdict => fruitless + 1,
+            () => 1,
         };
         last_verdict.clone_from(&verdict);
         resumed.failed.push((culprit, verdict.clone()));
@@ -320,5 +329,82 @@ impl Job<'_> {
         let dir = self.work.join(name);
         let _ = std::fs::remove_dir_all(&dir);
         dir
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A fake bench over 5 cases: says each case starts, and hangs in
+    /// those listed in `$HANG` (or fails at once, with `$BROKEN`).
+    fn fake(start: usize) -> Command {
+        let mut cmd = Command::new("sh");
+        cmd.arg("-c")
+            .arg(
+                r#"[ -n "$BROKEN" ] && { echo "runner: cannot start" >&2; exit 7; }
+                   k=$0; while [ $k -lt 5 ]; do
+                     echo "start $k" >&2
+                     case " $HANG " in *" $k "*) sleep 60;; esac
+                     k=$((k + 1))
+                   done"#,
+            )
+            .arg(start.to_string());
+        cmd
+    }
+
+    fn parse(stream: Stream, line: &str) -> Option<Event> {
+        let k = line.strip_prefix("start ")?.parse().ok()?;
+        (stream == Stream::Err).then_some(Event::Started(k))
+    }
+
+    fn limits() -> Limits {
+        Limits {
+            stall: Some(Duration::from_millis(300)),
+            ..Limits::default()
+        }
+    }
+
+    #[test]
+    fn hanging_cases_cost_only_themselves_even_three_in_a_row() {
+        let log = std::env::temp_dir().join(format!("heaplab-resume-{}.log", std::process::id()));
+        let resumed = resumable(
+            "fake",
+            5,
+            &limits(),
+            &log,
+            |start| {
+                let mut cmd = fake(start);
+                cmd.env("HANG", "1 2 3");
+                cmd
+            },
+            parse,
+        );
+        let failed: Vec<usize> = resumed.failed.iter().map(|(k, _)| *k).collect();
+        assert_eq!(failed, [1, 2, 3]);
+        assert!(resumed.gave_up.is_none(), "{:?}", resumed.gave_up);
+        let _ = std::fs::remove_file(&log);
+    }
+
+    #[test]
+    fn a_broken_tool_is_given_up_after_three_identical_failures() {
+        let log = std::env::temp_dir().join(format!("heaplab-broken-{}.log", std::process::id()));
+        let resumed = resumable(
+            "fake",
+            5,
+            &limits(),
+            &log,
+            |start| {
+                let mut cmd = fake(start);
+                cmd.env("BROKEN", "1");
+                cmd
+            },
+            parse,
+        );
+        assert_eq!(resumed.failed.len(), GIVE_UP_AFTER);
+        let (next, why) = resumed.gave_up.expect("gave up");
+        assert_eq!(next, GIVE_UP_AFTER);
+        assert!(why.contains("runner: cannot start"), "{why}");
+        let _ = std::fs::remove_file(&log);
     }
 }

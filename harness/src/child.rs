@@ -75,7 +75,17 @@ pub struct Limits {
     /// Most bytes of standard output kept in [`Finished::stdout`]; the rest
     /// is dropped and [`Finished::stdout_truncated`] set. `None`: nothing kept.
     pub keep_stdout: Option<usize>,
+    /// Contain the child's descendants: after [`adopt_orphans`], one that
+    /// escaped its process group (`setsid`) and outlived its parent is
+    /// killed when the child ends. They are known by [`CONTAINED_ENV`] in
+    /// their environment. For measured and untrusted code; not for tools
+    /// whose daemons are legitimate (cargo's sccache server).
+    pub contain: bool,
 }
+
+/// Set in a contained child's environment (see [`Limits::contain`]) to
+/// heaplab's process id; its descendants inherit it.
+pub const CONTAINED_ENV: &str = "HEAPLAB_CONTAINED";
 
 impl Limits {
     /// Only a wall-clock limit; standard output kept up to 1 MiB. For
@@ -347,22 +357,27 @@ pub fn install_signal_handlers(on_interrupt: fn()) -> std::io::Result<()> {
                 INTERRUPTED.store(true, std::sync::atomic::Ordering::SeqCst);
                 // Held to the exit: no child starts or is released meanwhile.
                 let groups = live();
-                for &group in groups.iter() {
-                    let _ = killpg(Pid::from_raw(group), Signal::SIGKILL);
-                }
-                let killed = groups.len();
-                // What their deaths reparent here dies too (after adopt_orphans).
-                if ADOPTING.load(std::sync::atomic::Ordering::SeqCst) {
-                    for _ in 0..10 {
-                        kill_children(&BTreeSet::new());
-                        std::thread::sleep(Duration::from_millis(20));
+                // Nothing below may keep the process from exiting: not a
+                // closed terminal (writes fail), not a panic.
+                let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    for &group in groups.iter() {
+                        let _ = killpg(Pid::from_raw(group), Signal::SIGKILL);
                     }
-                }
-                let name = Signal::try_from(signal).map_or("signal", Signal::as_str);
-                eprintln!(
-                    "\nheaplab: interrupted by {name}; stopped {killed} running child process group(s)"
-                );
-                on_interrupt();
+                    // What their deaths reparent here dies too (after adopt_orphans).
+                    if ADOPTING.load(std::sync::atomic::Ordering::SeqCst) {
+                        for _ in 0..10 {
+                            kill_children(&BTreeSet::new());
+                            std::thread::sleep(Duration::from_millis(20));
+                        }
+                    }
+                    let name = Signal::try_from(signal).map_or("signal", Signal::as_str);
+                    let _ = writeln!(
+                        std::io::stderr(),
+                        "\nheaplab: interrupted by {name}; stopped {} running child process group(s)",
+                        groups.len()
+                    );
+                    on_interrupt();
+                }));
                 std::process::exit(128 + signal);
             }
         })?;
@@ -467,9 +482,12 @@ fn reap_orphans() {
     kill_children(&groups);
 }
 
-/// Kills and reaps every child of this process but those in `spare`.
+/// Kills and reaps every child of this process but those in `spare`,
+/// among those a contained child left (see [`Limits::contain`]): never a
+/// process this one inherited, or a tool's daemon.
 fn kill_children(spare: &BTreeSet<i32>) {
     let me = std::process::id() as i32;
+    let marker = format!("{CONTAINED_ENV}={me}");
     let Ok(entries) = std::fs::read_dir("/proc") else {
         return;
     };
@@ -488,10 +506,15 @@ fn kill_children(spare: &BTreeSet<i32>) {
                 let rest = &stat[stat.rfind(')')? + 1..];
                 rest.split_whitespace().nth(1)?.parse::<i32>().ok()
             });
-        if parent == Some(me) && !spare.contains(&pid) {
+        let contained = || {
+            std::fs::read(entry.path().join("environ"))
+                .is_ok_and(|env| env.split(|b| *b == 0).any(|v| v == marker.as_bytes()))
+        };
+        if parent == Some(me) && !spare.contains(&pid) && contained() {
             let pid = Pid::from_raw(pid);
             let _ = nix::sys::signal::kill(pid, Signal::SIGKILL);
-            let _ = nix::sys::wait::waitpid(pid, None);
+            // Not blocking: a process stuck in the kernel is reaped by a later scan.
+            let _ = nix::sys::wait::waitpid(pid, Some(nix::sys::wait::WaitPidFlag::WNOHANG));
         }
     }
 }
@@ -611,6 +634,9 @@ pub fn run(
     };
     let parent = std::process::id();
     let memory = limits.memory;
+    if limits.contain {
+        cmd.env(CONTAINED_ENV, parent.to_string());
+    }
     cmd.stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -249,7 +249,7 @@ impl Comparison {
         }
         if self.compared == 0 && reasons.is_empty() {
             reasons.push(
-                "nothing was compared: neither file has a measured Rust figure the other has"
+                "nothing was compared that could fail the gate: no heap or instruction figure is measured on both sides (times alone only warn, unless --fail-on-time)"
                     .to_owned(),
             );
         }

@@ -162,6 +162,27 @@ fn preflight(
             return Err(Error::input(compare::mismatch_reason(&mismatches)));
         }
     }
+    // A family the baseline has no figure of can never be compared.
+    if let Some(baseline) = baseline {
+        use crate::results::metric;
+        for (family, name) in [
+            (Missing::Heap, metric::ALLOCS),
+            (Missing::Instructions, metric::INSTRUCTIONS),
+            (Missing::Time, metric::TIME_NS),
+        ] {
+            let has = baseline
+                .cases
+                .iter()
+                .any(|c| c.source == Source::Rust && c.value(name).is_some());
+            if !has && !closure.allow_missing.contains(&family) {
+                return Err(Error::input(format!(
+                    "{} figures: the baseline has none for the labs this run measures; save a new baseline on a machine that measures them, or pass --allow-missing {}",
+                    family.name(),
+                    family.name()
+                )));
+            }
+        }
+    }
     let has_instructions = baseline.is_none_or(|b| {
         b.cases.iter().any(|c| {
             c.source == Source::Rust && c.value(crate::results::metric::INSTRUCTIONS).is_some()
@@ -266,6 +287,18 @@ fn measure_revision(
 ) -> Result<Results, Error> {
     let git = |args: &[&str]| git(root, args);
     let against = root.join("target/heaplab/against");
+    // What an interrupted `--against` left: its process is gone.
+    for entry in std::fs::read_dir(&against).into_iter().flatten().flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let pid = name.rsplit('-').next().and_then(|p| p.parse::<u32>().ok());
+        let stale = (name.starts_with("tree-") || name.starts_with("results-"))
+            && pid.is_some_and(|p| !Path::new("/proc").join(p.to_string()).exists());
+        if stale {
+            let path = entry.path().to_string_lossy().into_owned();
+            let _ = git(&["worktree", "remove", "--force", &path]);
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
     // Per process: two `--against` runs at once never share a worktree.
     let tag = format!("{}-{}", &sha[..12.min(sha.len())], std::process::id());
     let tree = against.join(format!("tree-{tag}"));

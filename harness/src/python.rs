@@ -237,7 +237,11 @@ pub fn run(
                 .collect(),
         });
         match record {
-            Some(record) if !records.contains_key(&k) && record.validate().is_ok() => {
+            Some(record)
+                if !records.contains_key(&k)
+                    && record.validate().is_ok()
+                    && !records.values().any(|r| r.key() == record.key()) =>
+            {
                 out.failures
                     .push(format!("{} (CPython): {reason}", record.key()));
                 records.insert(k, record);

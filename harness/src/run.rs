@@ -14,6 +14,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -131,7 +132,8 @@ pub fn on_interrupt() {
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
     if let Some(note) = note.as_ref() {
-        eprintln!("heaplab: {note}");
+        // Never panics: called while the process is being stopped.
+        let _ = writeln!(std::io::stderr(), "heaplab: {note}");
     }
 }
 
@@ -444,6 +446,7 @@ pub fn bench(root: &Path, options: &Options) -> Result<Summary, Error> {
             wall: Some(options.timeout),
             memory: options.memory,
             keep_stdout: Some(1 << 16),
+            contain: true,
             ..Limits::default()
         };
         state.heap = Stage::Done(measure_heap(&items, &limits, &mut failures)?);
@@ -453,6 +456,7 @@ pub fn bench(root: &Path, options: &Options) -> Result<Summary, Error> {
     let per_case = Limits {
         stall: Some(options.timeout),
         memory: options.memory,
+        contain: true,
         ..Limits::default()
     };
     let wants_time = !skipped(Family::Time);

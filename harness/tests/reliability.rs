@@ -920,6 +920,18 @@ fn attempts(dir: &Path) -> Vec<Attempt> {
             &[],
             expect(0, "3 records"),
         ),
+        attempt(
+            "regress against a baseline without instructions, before measuring",
+            &[
+                &"regress",
+                &"--baseline",
+                &no_valgrind,
+                &"--summary",
+                &summary,
+            ],
+            expect(2, "the baseline has none"),
+        )
+        .inputs(&[&no_valgrind]),
         custom(
             "compare: instructions measured in the run only",
             compare(&no_valgrind, &good),
@@ -1164,5 +1176,30 @@ fn nothing_outlives_heaplab_however_it_is_stopped() {
             partial.display()
         );
     }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_process_heaplab_inherited_is_left_alone() {
+    // `sleep` is started by the shell, which then becomes heaplab: the
+    // sleep is heaplab's child without heaplab having started it.
+    let dir = scratch("inherited");
+    let mut args: Vec<OsString> = NOTHING.iter().map(OsString::from).collect();
+    args.extend(["--out".into(), dir.join("out").into()]);
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg(r#"sleep 309 >/dev/null 2>&1 & echo $! >&2; exec "$0" "$@""#)
+        .arg(HEAPLAB)
+        .args(&args)
+        .env("HEAPLAB_CALIBRATION", "1")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let pid = stderr.lines().next().unwrap().trim().to_owned();
+    let alive = Path::new("/proc").join(&pid).join("cmdline");
+    let running = std::fs::read(&alive).is_ok_and(|c| c.starts_with(b"sleep"));
+    let _ = Command::new("kill").args(["-9", &pid]).status();
+    assert!(running, "the inherited sleep {pid} was killed");
     let _ = std::fs::remove_dir_all(&dir);
 }
