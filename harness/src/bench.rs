@@ -358,53 +358,44 @@ mod tests {
         (stream == Stream::Err).then_some(Event::Started(k))
     }
 
-    fn limits() -> Limits {
-        Limits {
+    /// Runs the fake bench over 5 cases with `var=value` in its environment.
+    fn resume_fake(var: &str, value: &str) -> Resumed {
+        let log =
+            std::env::temp_dir().join(format!("heaplab-fake-{}-{var}.log", std::process::id()));
+        let limits = Limits {
             stall: Some(Duration::from_millis(300)),
             ..Limits::default()
-        }
+        };
+        let resumed = resumable(
+            "fake",
+            5,
+            &limits,
+            &log,
+            |start| {
+                let mut cmd = fake(start);
+                cmd.env(var, value);
+                cmd
+            },
+            parse,
+        );
+        let _ = std::fs::remove_file(&log);
+        resumed
     }
 
     #[test]
     fn hanging_cases_cost_only_themselves_even_three_in_a_row() {
-        let log = std::env::temp_dir().join(format!("heaplab-resume-{}.log", std::process::id()));
-        let resumed = resumable(
-            "fake",
-            5,
-            &limits(),
-            &log,
-            |start| {
-                let mut cmd = fake(start);
-                cmd.env("HANG", "1 2 3");
-                cmd
-            },
-            parse,
-        );
+        let resumed = resume_fake("HANG", "1 2 3");
         let failed: Vec<usize> = resumed.failed.iter().map(|(k, _)| *k).collect();
         assert_eq!(failed, [1, 2, 3]);
         assert!(resumed.gave_up.is_none(), "{:?}", resumed.gave_up);
-        let _ = std::fs::remove_file(&log);
     }
 
     #[test]
     fn a_broken_tool_is_given_up_after_three_identical_failures() {
-        let log = std::env::temp_dir().join(format!("heaplab-broken-{}.log", std::process::id()));
-        let resumed = resumable(
-            "fake",
-            5,
-            &limits(),
-            &log,
-            |start| {
-                let mut cmd = fake(start);
-                cmd.env("BROKEN", "1");
-                cmd
-            },
-            parse,
-        );
+        let resumed = resume_fake("BROKEN", "1");
         assert_eq!(resumed.failed.len(), GIVE_UP_AFTER);
         let (next, why) = resumed.gave_up.expect("gave up");
         assert_eq!(next, GIVE_UP_AFTER);
         assert!(why.contains("runner: cannot start"), "{why}");
-        let _ = std::fs::remove_file(&log);
     }
 }
