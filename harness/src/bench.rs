@@ -174,8 +174,9 @@ pub struct Resumed {
 ///
 /// The per-case limit is `limits.stall`: an attempt is killed when no case
 /// starts or finishes within it. After [`GIVE_UP_AFTER`] attempts in a
-/// row that fail at their first case with the same verdict, and without
-/// a line saying that case started, the rest is given up.
+/// row that fail at their first case with the same verdict, without a
+/// line saying that case started and without timing out (a broken tool),
+/// the rest is given up.
 pub fn resumable(
     what: &str,
     total: usize,

@@ -457,7 +457,7 @@ static ADOPTING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::
 /// (`PR_SET_CHILD_SUBREAPER`): a grandchild that escapes its group
 /// (`setsid`, `setpgid`) and outlives its parent is reparented here
 /// instead of to init, and [`run`] kills it when the child it came from
-/// ends. For a program whose every child goes through [`run`] (the
+/// ends, if that child was started with [`Limits::contain`]. For a program whose every child goes through [`run`] (the
 /// `heaplab` binary); a library user spawning processes of its own should
 /// not call it.
 ///

@@ -94,7 +94,7 @@ with the baseline. Heap figures are exact: any increase in allocs or bytes (tole
 regression, and live_bytes going from 0 to anything is always one (a new leak). Instructions: a rise \
 beyond --instructions-pct. Time: only when the confidence intervals do not overlap and the median rose \
 more than --time-noise-pct; a warning unless --fail-on-time. Improvements are reported, never fail.\n\n\
-The gate fails closed: a family the baseline has but this run could not measure (valgrind missing), a \
+The gate fails closed: a family measured on one side only or on neither (valgrind missing), a \
 baseline case absent from the run, a different rustc, valgrind, dhat or iai-callgrind version or mode, \
 or nothing to compare at all, exits 2 and says what to do (--allow-missing, --allow-mismatch). A \
 different CPU only warns.\n\n\
