@@ -25,7 +25,7 @@ const ENTRY_POINT: &str = "*::heaplab_measured_region";
 
 fn cases(group: &mut BinaryBenchmarkGroup) {
     // If heaplab dies, the runner and valgrind this binary starts must die too.
-    if let Err(e) = heaplab::child::take_group_down_with_parent() {
+    if let Err(e) = heaplab::measure::child::take_group_down_with_parent() {
         eprintln!("instructions bench: warning: {e}");
     }
     let (plan, start) = Plan::from_env()

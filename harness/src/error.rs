@@ -3,8 +3,6 @@
 
 use std::fmt;
 
-use crate::files::FileError;
-
 /// A failure with its exit code.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Error {
@@ -40,11 +38,8 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
-impl From<FileError> for Error {
-    fn from(e: FileError) -> Self {
-        Self {
-            code: e.exit_code(),
-            message: e.to_string(),
-        }
+impl From<Error> for String {
+    fn from(e: Error) -> Self {
+        e.message
     }
 }

@@ -1,39 +1,28 @@
 //! heaplab: measures Rust answers to a Python memory-management tutorial.
 //!
 //! Labs (crates under `labs/`) describe experiments with the types of
-//! [`heaplab_core`]; this crate measures every registered case three ways
-//! and reports:
+//! [`heaplab_core`]; this crate measures every registered case three ways,
+//! beside the lab's CPython reference, and reports. Data flows one way, and
+//! the folders follow it:
 //!
-//! | family | module | tool | what |
-//! | --- | --- | --- | --- |
-//! | heap | [`heap`] | dhat | exact allocations, bytes, peak, live after drop |
-//! | time | [`time`] | criterion | median wall time with confidence interval |
-//! | instructions | [`instructions`] | iai-callgrind | instructions executed |
+//! | folder | what lives there |
+//! | --- | --- |
+//! | [`registry`], [`plan`] | which labs and cases exist, and which a run measures |
+//! | [`measure`] | one module per family ([`measure::heap`] dhat, [`measure::time`] criterion, [`measure::instructions`] iai-callgrind, [`measure::python`] CPython), the child-process limits, the pipeline that runs them |
+//! | [`results`] | the results file: schema, case ids, the metric table, provenance, atomic files |
+//! | [`gate`] | baseline, `regress`, `compare`: the rules and their verdicts |
+//! | [`render`] | everything written for people: the report, plots, export, README figure blocks |
+//! | [`checks`] | `heaplab smoke` and the calibration lab it measures |
 //!
-//! beside the lab's CPython reference ([`python`]), into a results file
-//! ([`results`]) and a Markdown report with plots ([`report`]).
+//! [`error::Error`] is the one error type; its code is the exit code.
 
 pub use heaplab_core;
 
-pub mod bench;
-pub mod calibration;
-pub mod child;
-pub mod compare;
+pub mod checks;
 pub mod error;
-pub mod export;
-pub mod files;
 pub mod gate;
-pub mod heap;
-pub mod instructions;
+pub mod measure;
 pub mod plan;
-pub mod plot;
-pub mod progress;
-pub mod provenance;
-pub mod python;
 pub mod registry;
-pub mod report;
+pub mod render;
 pub mod results;
-pub mod run;
-pub mod smoke;
-pub mod time;
-pub mod tools;

@@ -1,6 +1,18 @@
-//! The one list of labs. Adding a lab: one line in [`labs`].
+//! The one list of labs.
 //!
-//! With `HEAPLAB_CALIBRATION=1` the test-only [`crate::calibration`] lab is
+//! Adding a lab is one crate and one line:
+//!
+//! 1. a crate under `labs/NN-topic/` (package `labNN-topic`, every folder
+//!    there is a workspace member) whose `pub fn lab() -> Lab` builds its
+//!    [`Lab`] with [`Lab::new`] and registers its cases with
+//!    [`Lab::cases`] (see `heaplab_core`);
+//! 2. the line `labNN-topic = { path = "../labs/NN-topic" }` in
+//!    `harness/Cargo.toml`: `build.rs` turns those lines into [`labs`].
+//!
+//! A test fails when a folder under `labs/` is not registered, or a lab's
+//! id is not its folder's name.
+//!
+//! With `HEAPLAB_CALIBRATION=1` the test-only [`crate::checks::calibration`] lab is
 //! registered first; every process of a run (the harness, `heap-case`, the
 //! bench binaries) sees the same variable and so the same list.
 
@@ -17,16 +29,11 @@ use heaplab_core::Lab;
 pub fn labs() -> &'static [Lab] {
     static LABS: OnceLock<Vec<Lab>> = OnceLock::new();
     LABS.get_or_init(|| {
-        let calibration = crate::calibration::enabled().then(crate::calibration::lab);
+        let calibration =
+            crate::checks::calibration::enabled().then(crate::checks::calibration::lab);
         calibration
             .into_iter()
-            .chain([
-                lab02_refcount::lab(),
-                lab04_slots_vs_dict::lab(),
-                lab05_weak_observers::lab(),
-                lab08_generators_vs_lists::lab(),
-                lab09_lru_vs_unbounded::lab(),
-            ])
+            .chain(include!(concat!(env!("OUT_DIR"), "/labs.rs")))
             .collect()
     })
 }
@@ -47,4 +54,38 @@ pub fn find(query: &str) -> Option<&'static Lab> {
                 .strip_prefix(query)
                 .is_some_and(|rest| rest.starts_with('-'))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_folder_under_labs_is_registered_under_its_own_name() {
+        let root = crate::measure::workspace_root();
+        let mut folders: Vec<String> = std::fs::read_dir(root.join("labs"))
+            .expect("labs/ exists")
+            .flatten()
+            .filter(|e| e.path().join("Cargo.toml").is_file())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        folders.sort();
+        let ids: Vec<&str> = labs()
+            .iter()
+            .map(|lab| lab.id)
+            .filter(|id| !id.starts_with("00-"))
+            .collect();
+        assert_eq!(
+            folders, ids,
+            "every labs/NN-topic folder needs its line `labNN-topic = {{ path = \"../labs/NN-topic\" }}` in harness/Cargo.toml, and Lab::new(\"NN-topic\", ...)"
+        );
+        for folder in &folders {
+            let manifest =
+                std::fs::read_to_string(root.join("labs").join(folder).join("Cargo.toml")).unwrap();
+            assert!(
+                manifest.contains(&format!("name = \"lab{folder}\"")),
+                "labs/{folder}/Cargo.toml: the package is named lab{folder}"
+            );
+        }
+    }
 }

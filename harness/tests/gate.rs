@@ -123,8 +123,8 @@ fn regress_refuses_a_bad_baseline_before_measuring() {
 fn writes_are_atomic_and_a_failed_write_keeps_the_old_file() {
     let dir = scratch("atomic");
     let path = dir.join("latest.json");
-    heaplab::files::write_atomic(&path, b"old").unwrap();
-    heaplab::files::write_atomic(&path, b"new").unwrap();
+    heaplab::results::files::write_atomic(&path, b"old").unwrap();
+    heaplab::results::files::write_atomic(&path, b"new").unwrap();
     assert_eq!(std::fs::read(&path).unwrap(), b"new");
     let leftovers: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()
@@ -140,7 +140,7 @@ fn writes_are_atomic_and_a_failed_write_keeps_the_old_file() {
     let blocked = dir.join("blocked");
     std::fs::create_dir(&blocked).unwrap();
     std::fs::write(blocked.join("keep"), b"data").unwrap();
-    assert!(heaplab::files::write_atomic(&blocked, b"x").is_err());
+    assert!(heaplab::results::files::write_atomic(&blocked, b"x").is_err());
     assert_eq!(std::fs::read(blocked.join("keep")).unwrap(), b"data");
     let after: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()

@@ -6,8 +6,8 @@ use std::mem::size_of;
 use std::path::Path;
 use std::time::Duration;
 
-use heaplab::child::Limits;
-use heaplab::heap::{self, HeapFigures};
+use heaplab::measure::child::Limits;
+use heaplab::measure::heap::{self, HeapFigures};
 use heaplab::plan::Item;
 use heaplab::registry;
 

@@ -10,7 +10,7 @@
 //!
 //! What needs real measuring — a case that hangs, panics or runs out of
 //! memory in every family — is proven by `heaplab smoke`
-//! (`heaplab::smoke::check_limits`), which `make test` runs.
+//! (`heaplab::checks::smoke::check_limits`), which `make test` runs.
 
 use std::collections::BTreeMap;
 use std::ffi::OsString;

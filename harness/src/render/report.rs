@@ -5,8 +5,8 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use crate::error::Error;
-use crate::files::write_atomic;
-use crate::plot::{self, Panel, Series};
+use crate::render::plot::{self, Panel, Series};
+use crate::results::files::write_atomic;
 use crate::results::{CaseRecord, LabRecord, Metric, Results, Source, metric};
 
 /// The report's file name inside the output directory.

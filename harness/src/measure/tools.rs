@@ -14,8 +14,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-use crate::child::{self, Limits};
-use crate::provenance::{locked_version, run};
+use crate::measure::child::{self, Limits};
+use crate::measure::child::query as run;
+use crate::results::provenance::locked_version;
 
 /// How long `apt-get update` + `install valgrind`, or `cargo install` of
 /// the runner, may take (the runner's build takes about a minute here).
@@ -91,7 +92,7 @@ fn find_runner(version: &str) -> Option<PathBuf> {
     if let Some(path) = std::env::var_os(RUNNER_ENV) {
         return Some(PathBuf::from(path));
     }
-    let listed = run(Command::new(crate::bench::cargo()).args(["install", "--list"]))?;
+    let listed = run(Command::new(crate::measure::binaries::cargo()).args(["install", "--list"]))?;
     let wanted = format!("iai-callgrind-runner v{version}:");
     let path = cargo_bin_dir()?.join("iai-callgrind-runner");
     (listed.lines().any(|line| line.trim() == wanted) && path.is_file()).then_some(path)
@@ -116,7 +117,7 @@ fn ensure_runner(root: &Path, install: bool, say: &mut dyn FnMut(&str)) -> Resul
     say(&format!(
         "iai-callgrind-runner {version} not found: running `{install_cmd}` (about 2 minutes, once)"
     ));
-    let mut cmd = Command::new(crate::bench::cargo());
+    let mut cmd = Command::new(crate::measure::binaries::cargo());
     cmd.args([
         "install",
         "iai-callgrind-runner",

@@ -19,7 +19,7 @@ use std::process::Command;
 use heaplab_core::Case;
 use serde::{Deserialize, Serialize};
 
-use crate::child::{self, Limits};
+use crate::measure::child::{self, Limits};
 use crate::plan::Item;
 use crate::results::{Metric, metric};
 

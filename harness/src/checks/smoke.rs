@@ -6,7 +6,7 @@
 //!    measured, each lab has CPython records, the report has a section per
 //!    lab and every plot it links is an SVG document.
 //! 2. The regression gate's self-test on the calibration lab
-//!    ([`crate::calibration`]): an unchanged rerun passes (`compare` exits
+//!    ([`crate::checks::calibration`]): an unchanged rerun passes (`compare` exits
 //!    0), and each injected regression — doubled allocations, added work, a
 //!    leak — fails it (exit 3) on the metric it touched.
 //! 3. The limits' self-test ([`check_limits`]), on the same lab: a case
@@ -20,9 +20,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use crate::calibration::{ENABLE_ENV, ID, INJECT_ENV};
+use crate::checks::calibration::{ENABLE_ENV, ID, INJECT_ENV};
 use crate::plan::{Mode, Plan};
-use crate::report;
+use crate::render::report;
 use crate::results::{Metric, Results, Source, metric};
 
 /// Checks what a smoke bench wrote to `out`; returns the problems found.
@@ -299,7 +299,7 @@ fn check_without_home(exe: &Path, out: &Path) -> Vec<String> {
         .env(ENABLE_ENV, "1")
         .env_remove("HOME")
         .env_remove("CARGO_HOME")
-        .env_remove(crate::tools::RUNNER_ENV)
+        .env_remove(crate::measure::tools::RUNNER_ENV)
         .args(["bench", "--smoke", "--lab", ID, "--no-install"])
         .args([
             "--skip", "heap", "--skip", "time", "--skip", "python", "--out",

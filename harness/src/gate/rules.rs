@@ -29,15 +29,14 @@
 //! * nothing compared that could fail the gate (times alone only warn).
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt::Write as _;
 
-use crate::provenance::Provenance;
+use crate::results::provenance::Provenance;
 use crate::results::{CaseRecord, Metric, Results, Source, metric};
 
 /// Parses a percentage or tolerance: a finite number, zero or more.
 ///
 /// ```
-/// use heaplab::compare::non_negative;
+/// use heaplab::gate::rules::non_negative;
 /// assert_eq!(non_negative("2.5"), Ok(2.5));
 /// assert!(non_negative("NaN").is_err());
 /// assert!(non_negative("-1").is_err());
@@ -106,7 +105,7 @@ impl Missing {
     /// The family a metric belongs to.
     ///
     /// ```
-    /// use heaplab::compare::Missing;
+    /// use heaplab::gate::rules::Missing;
     /// assert_eq!(Missing::of("peak_bytes"), Missing::Heap);
     /// assert_eq!(Missing::of("instructions"), Missing::Instructions);
     /// ```
@@ -160,7 +159,8 @@ pub enum Verdict {
 }
 
 impl Verdict {
-    fn label(self) -> &'static str {
+    /// The verdict as the tables print it.
+    pub fn label(self) -> &'static str {
         match self {
             Verdict::Regression => "REGRESSION",
             Verdict::Warning => "warning",
@@ -264,11 +264,11 @@ fn key(r: &CaseRecord) -> String {
 /// Compares `now` against `baseline` (Rust records only).
 ///
 /// ```
-/// use heaplab::compare::{compare, Thresholds};
-/// # let results = heaplab::compare::example(&[("allocs", 10)]);
+/// use heaplab::gate::rules::{compare, Thresholds};
+/// # let results = heaplab::results::example(&[("allocs", 10)]);
 /// let same = compare(&results, &results, &Thresholds::default());
 /// assert!(!same.regressed());
-/// let worse = heaplab::compare::example(&[("allocs", 11)]);
+/// let worse = heaplab::results::example(&[("allocs", 11)]);
 /// assert!(compare(&results, &worse, &Thresholds::default()).regressed());
 /// ```
 pub fn compare(baseline: &Results, now: &Results, thresholds: &Thresholds) -> Comparison {
@@ -527,199 +527,11 @@ fn provenance_differences(b: &Provenance, n: &Provenance) -> (Vec<Diff>, Vec<Dif
 /// One provenance difference: (what, baseline, now).
 pub type Diff = (String, String, String);
 
-fn show(v: Option<f64>) -> String {
-    match v {
-        None => "not measured".to_owned(),
-        Some(v) if v.fract() == 0.0 && v.abs() < 1e15 => format!("{v:.0}"),
-        Some(v) => format!("{v:.1}"),
-    }
-}
-
-fn change(row: &Row) -> String {
-    match (row.baseline, row.now) {
-        (Some(b), Some(a)) if b != 0.0 => format!("{:+.1}%", (a - b) / b * 100.0),
-        (Some(_), Some(a)) if a != 0.0 => "from 0".to_owned(),
-        (Some(_), Some(_)) => "0%".to_owned(),
-        _ => "n/a".to_owned(),
-    }
-}
-
-/// The comparison as a plain-text table for the terminal.
-pub fn table(c: &Comparison) -> String {
-    let mut out = String::new();
-    for (what, b, n) in c.provenance.iter().chain(&c.mismatches) {
-        let _ = writeln!(out, "warning: {what} differs: baseline {b}, now {n}");
-    }
-    let header = ["case", "metric", "baseline", "now", "change", "verdict"];
-    let rows: Vec<[String; 6]> = c
-        .rows
-        .iter()
-        .map(|r| {
-            let verdict = if r.note.is_empty() {
-                r.verdict.label().to_owned()
-            } else {
-                format!("{} ({})", r.verdict.label(), r.note)
-            };
-            [
-                r.case.clone(),
-                r.metric.to_owned(),
-                show(r.baseline),
-                show(r.now),
-                change(r),
-                verdict,
-            ]
-        })
-        .collect();
-    let mut widths = header.map(str::len);
-    for row in &rows {
-        for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(cell.chars().count());
-        }
-    }
-    let line = |cells: [&str; 6]| {
-        let mut s = String::new();
-        for (i, (cell, w)) in cells.iter().zip(widths).enumerate() {
-            let _ = if i == 0 || i == 1 || i == 5 {
-                write!(s, "{cell:<w$}  ")
-            } else {
-                write!(s, "{cell:>w$}  ")
-            };
-        }
-        s.trim_end().to_owned()
-    };
-    if !rows.is_empty() {
-        let _ = writeln!(out, "{}", line(header));
-        for row in &rows {
-            let _ = writeln!(out, "{}", line(row.each_ref().map(String::as_str)));
-        }
-    }
-    let _ = writeln!(out, "{}", summary_line(c));
-    out
-}
-
-fn summary_line(c: &Comparison) -> String {
-    format!(
-        "{} regression(s), {} time warning(s), {} improvement(s), {} unchanged, {} not compared; {} case(s) only in the baseline, {} only in this run",
-        c.count(Verdict::Regression),
-        c.count(Verdict::Warning),
-        c.count(Verdict::Improvement),
-        c.unchanged,
-        c.count(Verdict::NotCompared),
-        c.missing.len(),
-        c.added.len()
-    )
-}
-
-/// The comparison as Markdown, for a CI job summary.
-pub fn markdown(c: &Comparison, baseline_name: &str) -> String {
-    let mut md = String::new();
-    let status = if c.regressed() {
-        "❌ regression"
-    } else {
-        "✅ no regression"
-    };
-    let _ = writeln!(md, "## heaplab regress: {status}\n");
-    let _ = writeln!(
-        md,
-        "Compared against `{baseline_name}`. {}\n",
-        summary_line(c)
-    );
-    for (what, b, n) in c.provenance.iter().chain(&c.mismatches) {
-        let _ = writeln!(
-            md,
-            "> **warning**: {what} differs: baseline `{b}`, now `{n}`\n"
-        );
-    }
-    if !c.rows.is_empty() {
-        let _ = writeln!(
-            md,
-            "| case | metric | baseline | now | change | verdict |\n| --- | --- | ---: | ---: | ---: | --- |"
-        );
-        for r in &c.rows {
-            let note = if r.note.is_empty() {
-                String::new()
-            } else {
-                format!(" ({})", r.note)
-            };
-            let _ = writeln!(
-                md,
-                "| `{}` | {} | {} | {} | {} | {}{note} |",
-                r.case,
-                r.metric,
-                show(r.baseline),
-                show(r.now),
-                change(r),
-                r.verdict.label()
-            );
-        }
-        md.push('\n');
-    }
-    for (title, keys) in [
-        ("Only in the baseline", &c.missing),
-        ("Only in this run", &c.added),
-    ] {
-        if !keys.is_empty() {
-            let _ = writeln!(
-                md,
-                "<details><summary>{title}: {} case(s)</summary>\n",
-                keys.len()
-            );
-            for k in keys {
-                let _ = writeln!(md, "- `{k}`");
-            }
-            let _ = writeln!(md, "\n</details>\n");
-        }
-    }
-    md
-}
-
-/// A one-case results document with the given counts (every other metric
-/// 0), for examples and tests.
-#[doc(hidden)]
-pub fn example(metrics: &[(&str, u64)]) -> Results {
-    let provenance = Provenance {
-        command: "example".into(),
-        mode: "smoke".into(),
-        date: "1970-01-01T00:00:00Z".into(),
-        host: "example".into(),
-        git_revision: "0".into(),
-        git_dirty: false,
-        rustc: "rustc".into(),
-        crates: BTreeMap::new(),
-        valgrind: "valgrind".into(),
-        python: "python".into(),
-        cpu: "cpu".into(),
-        cores: 1,
-        os: "os".into(),
-    };
-    Results {
-        schema_version: crate::results::SCHEMA_VERSION,
-        provenance,
-        labs: Vec::new(),
-        cases: vec![CaseRecord {
-            lab: "00-example".into(),
-            workload: "w".into(),
-            strategy: "s".into(),
-            n: 1,
-            source: Source::Rust,
-            // Every metric, 0 unless given.
-            metrics: metric::ALL
-                .iter()
-                .map(|name| {
-                    let v = metrics
-                        .iter()
-                        .find(|(k, _)| k == name)
-                        .map_or(0, |(_, v)| *v);
-                    ((*name).to_owned(), Metric::Count(v))
-                })
-                .collect(),
-        }],
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::gate::summary::{markdown, table};
+    use crate::results::example;
 
     fn with(metric: &str, value: Metric) -> Results {
         let mut results = example(&[]);

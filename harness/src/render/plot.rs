@@ -168,7 +168,7 @@ fn padded(values: &[f64], pad: f64) -> (f64, f64) {
 /// A short label: `1k`, `10M`, `2.5`, `0.12`.
 ///
 /// ```
-/// use heaplab::plot::compact;
+/// use heaplab::render::plot::compact;
 /// assert_eq!(compact(1_000.0), "1k");
 /// assert_eq!(compact(2_500_000.0), "2.5M");
 /// assert_eq!(compact(24.0), "24");

@@ -5,7 +5,7 @@
 //!   target: a reader sees the old file or the new one, never half of one.
 //!   It **refuses** to replace anything but a regular file: a symlink, a
 //!   FIFO, a device or a directory at the target is left alone and the
-//!   write fails with [`FileError::Refused`] (exit 2), because renaming
+//!   write fails with an input error (exit 2) (exit 2), because renaming
 //!   over it would silently turn `/dev/full` or a user's symlink into a
 //!   regular file. Temporary files a killed heaplab left behind
 //!   (`.NAME.PID.*.tmp`, PID no longer running) are removed on the next
@@ -16,47 +16,12 @@
 //!   a long measurement, so a bad `--out` is refused in a second, not after
 //!   ten minutes; [`same_file`] catches an output that would overwrite an input.
 
-use std::fmt;
+use crate::error::Error;
 use std::fs;
 use std::io::{Read, Write};
 use std::os::unix::fs::{FileTypeExt, MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
-/// Why a file could not be read or written.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum FileError {
-    /// The path is not something heaplab may read or replace (a symlink, a
-    /// device, a FIFO, a directory, too large): bad input, exit 2.
-    Refused(String),
-    /// The operating system said no (no space, no permission): exit 1.
-    Io(String),
-}
-
-impl FileError {
-    /// The exit code this error maps to: 2 refused, 1 I/O.
-    pub fn exit_code(&self) -> u8 {
-        match self {
-            FileError::Refused(_) => 2,
-            FileError::Io(_) => 1,
-        }
-    }
-}
-
-impl fmt::Display for FileError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            FileError::Refused(why) | FileError::Io(why) => f.write_str(why),
-        }
-    }
-}
-
-impl std::error::Error for FileError {}
-
-impl From<FileError> for String {
-    fn from(e: FileError) -> Self {
-        e.to_string()
-    }
-}
 
 /// What kind of thing is at `path`, in words, when it is not a regular file.
 fn not_regular(meta: &fs::Metadata) -> Option<&'static str> {
@@ -84,16 +49,16 @@ fn not_regular(meta: &fs::Metadata) -> Option<&'static str> {
 ///
 /// # Errors
 ///
-/// [`FileError::Refused`] saying what is in the way.
+/// an input error (exit 2) saying what is in the way.
 ///
 /// ```
-/// use heaplab::files::check_output;
+/// use heaplab::results::files::check_output;
 /// assert!(check_output(std::path::Path::new("/dev/null")).is_err());
 /// assert!(check_output(&std::env::temp_dir().join("heaplab-absent/x.json")).is_ok());
 /// ```
-pub fn check_output(path: &Path) -> Result<(), FileError> {
+pub fn check_output(path: &Path) -> Result<(), Error> {
     if path.file_name().is_none() || path.as_os_str().is_empty() {
-        return Err(FileError::Refused(format!(
+        return Err(Error::input(format!(
             "{} is not a file path",
             path.display()
         )));
@@ -101,7 +66,7 @@ pub fn check_output(path: &Path) -> Result<(), FileError> {
     if let Ok(meta) = fs::symlink_metadata(path)
         && let Some(kind) = not_regular(&meta)
     {
-        return Err(FileError::Refused(format!(
+        return Err(Error::input(format!(
             "refusing to replace {}: it is {kind}; heaplab only replaces regular files (give another path)",
             path.display()
         )));
@@ -111,7 +76,7 @@ pub fn check_output(path: &Path) -> Result<(), FileError> {
         match fs::metadata(dir) {
             Ok(meta) if meta.is_dir() => return Ok(()),
             Ok(_) => {
-                return Err(FileError::Refused(format!(
+                return Err(Error::input(format!(
                     "cannot write {}: {} is not a directory",
                     path.display(),
                     dir.display()
@@ -128,23 +93,23 @@ pub fn check_output(path: &Path) -> Result<(), FileError> {
 ///
 /// # Errors
 ///
-/// [`FileError::Refused`] naming the path and why.
-pub fn check_output_dir(dir: &Path) -> Result<(), FileError> {
+/// an input error (exit 2) naming the path and why.
+pub fn check_output_dir(dir: &Path) -> Result<(), Error> {
     if let Ok(meta) = fs::metadata(dir)
         && !meta.is_dir()
     {
-        return Err(FileError::Refused(format!(
+        return Err(Error::input(format!(
             "--out {} is not a directory",
             dir.display()
         )));
     }
     fs::create_dir_all(dir)
-        .map_err(|e| FileError::Refused(format!("cannot create {}: {e}", dir.display())))?;
+        .map_err(|e| Error::input(format!("cannot create {}: {e}", dir.display())))?;
     tempfile::Builder::new()
         .prefix(".heaplab-probe.")
         .tempfile_in(dir)
         .map(drop)
-        .map_err(|e| FileError::Refused(format!("cannot write in {}: {e}", dir.display())))
+        .map_err(|e| Error::input(format!("cannot write in {}: {e}", dir.display())))
 }
 
 /// Whether `a` and `b` name the same file (the same inode when both exist,
@@ -152,7 +117,7 @@ pub fn check_output_dir(dir: &Path) -> Result<(), FileError> {
 ///
 /// ```
 /// use std::path::Path;
-/// use heaplab::files::same_file;
+/// use heaplab::results::files::same_file;
 /// assert!(same_file(Path::new("/etc/hostname"), Path::new("/etc/../etc/hostname")));
 /// assert!(!same_file(Path::new("/etc/hostname"), Path::new("/etc/hosts")));
 /// ```
@@ -176,25 +141,25 @@ fn absolute(path: &Path) -> PathBuf {
 ///
 /// # Errors
 ///
-/// [`FileError::Refused`] for a FIFO, a device, a directory or a file over
-/// the limit; [`FileError::Io`] when it cannot be read.
+/// an input error (exit 2) for a FIFO, a device, a directory or a file over
+/// the limit; a run error (exit 1) when it cannot be read.
 ///
 /// ```
-/// use heaplab::files::{read_limited, FileError};
-/// assert!(matches!(read_limited(std::path::Path::new("/dev/zero"), 1024), Err(FileError::Refused(_))));
+/// use heaplab::{error::Error, results::files::read_limited};
+/// assert!(matches!(read_limited(std::path::Path::new("/dev/zero"), 1024), Err(Error { code: 2, .. })));
 /// ```
-pub fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, FileError> {
-    let io = |e: std::io::Error| FileError::Io(format!("cannot read {}: {e}", path.display()));
+pub fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, Error> {
+    let io = |e: std::io::Error| Error::run(format!("cannot read {}: {e}", path.display()));
     // Checked before opening: opening a FIFO for reading blocks until a writer comes.
     let meta = fs::metadata(path).map_err(io)?;
     if let Some(kind) = not_regular(&meta) {
-        return Err(FileError::Refused(format!(
+        return Err(Error::input(format!(
             "cannot read {}: it is {kind}, not a regular file",
             path.display()
         )));
     }
     if meta.len() > limit {
-        return Err(FileError::Refused(format!(
+        return Err(Error::input(format!(
             "{} is {} bytes, over heaplab's limit of {limit} for this kind of file",
             path.display(),
             meta.len()
@@ -207,7 +172,7 @@ pub fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, FileError> {
         .read_to_end(&mut bytes)
         .map_err(io)?;
     if bytes.len() as u64 > limit {
-        return Err(FileError::Refused(format!(
+        return Err(Error::input(format!(
             "{} grew over heaplab's limit of {limit} bytes while being read",
             path.display()
         )));
@@ -220,29 +185,29 @@ pub fn read_limited(path: &Path, limit: u64) -> Result<Vec<u8>, FileError> {
 ///
 /// # Errors
 ///
-/// [`FileError::Refused`] when something other than a regular file is at
-/// `path`; [`FileError::Io`] naming the path otherwise. The temporary file
+/// an input error (exit 2) when something other than a regular file is at
+/// `path`; a run error (exit 1) naming the path otherwise. The temporary file
 /// is removed on failure and the target is left as it was.
 ///
 /// ```
 /// let dir = std::env::temp_dir().join(format!("heaplab-doc-{}", std::process::id()));
 /// let path = dir.join("a.json");
-/// heaplab::files::write_atomic(&path, b"{}").unwrap();
+/// heaplab::results::files::write_atomic(&path, b"{}").unwrap();
 /// assert_eq!(std::fs::read(&path).unwrap(), b"{}");
 /// std::os::unix::fs::symlink(&path, dir.join("link.json")).unwrap();
-/// assert!(heaplab::files::write_atomic(&dir.join("link.json"), b"[]").is_err());
+/// assert!(heaplab::results::files::write_atomic(&dir.join("link.json"), b"[]").is_err());
 /// assert_eq!(std::fs::read(&path).unwrap(), b"{}");
 /// std::fs::remove_dir_all(&dir).unwrap();
 /// ```
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), FileError> {
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     check_output(path)?;
-    let io = |e: std::io::Error| FileError::Io(format!("cannot write {}: {e}", path.display()));
+    let io = |e: std::io::Error| Error::run(format!("cannot write {}: {e}", path.display()));
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     fs::create_dir_all(dir)
-        .map_err(|e| FileError::Io(format!("cannot create {}: {e}", dir.display())))?;
+        .map_err(|e| Error::run(format!("cannot create {}: {e}", dir.display())))?;
     let name = path.file_name().unwrap_or_default().to_string_lossy();
     sweep(dir, &name);
     // A replaced file keeps its mode; a new one gets 0666 less the umask,
@@ -332,7 +297,7 @@ mod tests {
         fs::write(&target, b"keep").unwrap();
         std::os::unix::fs::symlink(&target, dir.join("l.json")).unwrap();
         let err = write_atomic(&dir.join("l.json"), b"x").unwrap_err();
-        assert_eq!(err.exit_code(), 2);
+        assert_eq!(err.code, 2);
         assert!(err.to_string().contains("symbolic link"), "{err}");
         assert!(
             fs::symlink_metadata(dir.join("l.json"))
@@ -354,11 +319,11 @@ mod tests {
         );
         assert!(matches!(
             write_atomic(&fifo, b"x"),
-            Err(FileError::Refused(_))
+            Err(Error { code: 2, .. })
         ));
         assert!(matches!(
             read_limited(&fifo, 10),
-            Err(FileError::Refused(_))
+            Err(Error { code: 2, .. })
         ));
         assert!(fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
         let leftovers = fs::read_dir(&dir)
@@ -392,7 +357,7 @@ mod tests {
         fs::write(&big, vec![b' '; 2048]).unwrap();
         assert!(matches!(
             read_limited(&big, 1024),
-            Err(FileError::Refused(_))
+            Err(Error { code: 2, .. })
         ));
         assert_eq!(read_limited(&big, 4096).unwrap().len(), 2048);
         fs::remove_dir_all(&dir).unwrap();

@@ -93,7 +93,7 @@ impl Limits {
     ///
     /// ```
     /// use std::time::Duration;
-    /// let limits = heaplab::child::Limits::wall(Duration::from_secs(5));
+    /// let limits = heaplab::measure::child::Limits::wall(Duration::from_secs(5));
     /// assert_eq!(limits.wall, Some(Duration::from_secs(5)));
     /// assert_eq!(limits.memory, None);
     /// ```
@@ -204,9 +204,9 @@ fn seconds(d: Duration) -> String {
 /// `8 GiB`, `512 MiB`, `1000 bytes`.
 ///
 /// ```
-/// assert_eq!(heaplab::child::bytes(8 << 30), "8 GiB");
-/// assert_eq!(heaplab::child::bytes(512 << 20), "512 MiB");
-/// assert_eq!(heaplab::child::bytes(1000), "1000 bytes");
+/// assert_eq!(heaplab::measure::child::bytes(8 << 30), "8 GiB");
+/// assert_eq!(heaplab::measure::child::bytes(512 << 20), "512 MiB");
+/// assert_eq!(heaplab::measure::child::bytes(1000), "1000 bytes");
 /// ```
 pub fn bytes(n: u64) -> String {
     match n {
@@ -264,8 +264,8 @@ impl Finished {
 /// let lines = ["thread 'main' (12) panicked at src/lib.rs:3:5:", "index out of range",
 ///              "note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace"];
 /// let lines: Vec<String> = lines.iter().map(|s| s.to_string()).collect();
-/// assert_eq!(heaplab::child::panic_message(&lines).as_deref(), Some("index out of range"));
-/// assert_eq!(heaplab::child::panic_message(&[]), None);
+/// assert_eq!(heaplab::measure::child::panic_message(&lines).as_deref(), Some("index out of range"));
+/// assert_eq!(heaplab::measure::child::panic_message(&[]), None);
 /// ```
 pub fn panic_message(stderr: &[String]) -> Option<String> {
     let at = stderr.iter().rposition(|l| is_panic_header(l))?;
@@ -593,7 +593,7 @@ impl Log {
 /// ```
 /// use std::process::Command;
 /// use std::time::Duration;
-/// use heaplab::child::{run, Ending, Limits, Verdict};
+/// use heaplab::measure::child::{run, Ending, Limits, Verdict};
 ///
 /// let done = run(Command::new("sh").args(["-c", "echo hi; exit 3"]), &Limits::wall(Duration::from_secs(10)), None, |_, _| false).unwrap();
 /// assert_eq!(done.ending, Ending::Exited(3));
@@ -802,19 +802,22 @@ pub fn run(
     })
 }
 
-/// Runs a short helper command (a version query, `git`) with a wall-clock
-/// limit and returns its trimmed standard output — or standard error, where
+/// How long a version query or `git` call may take: a tool that does not
+/// answer within this is taken as not found, and the run goes on.
+pub const QUERY_LIMIT: Duration = Duration::from_secs(10);
+
+/// Runs a short helper command (a version query, `git`) within
+/// [`QUERY_LIMIT`] and returns its trimmed standard output — or standard error, where
 /// some tools print their version — if it exited with code 0.
 ///
 /// ```
 /// use std::process::Command;
-/// use std::time::Duration;
-/// let out = heaplab::child::output(Command::new("echo").arg("3.19"), Duration::from_secs(5));
+/// let out = heaplab::measure::child::query(Command::new("echo").arg("3.19"));
 /// assert_eq!(out.as_deref(), Some("3.19"));
-/// assert_eq!(heaplab::child::output(&mut Command::new("false"), Duration::from_secs(5)), None);
+/// assert_eq!(heaplab::measure::child::query(&mut Command::new("false")), None);
 /// ```
-pub fn output(cmd: &mut Command, limit: Duration) -> Option<String> {
-    let done = run(cmd, &Limits::wall(limit), None, |_, _| false).ok()?;
+pub fn query(cmd: &mut Command) -> Option<String> {
+    let done = run(cmd, &Limits::wall(QUERY_LIMIT), None, |_, _| false).ok()?;
     if !done.success() {
         return None;
     }

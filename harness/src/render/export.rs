@@ -26,8 +26,8 @@ pub const MEASURES: [(&str, &str); 6] = [
 /// The results as a BMF document.
 ///
 /// ```
-/// let results = heaplab::compare::example(&[("allocs", 3)]);
-/// let bmf = heaplab::export::bmf(&results);
+/// let results = heaplab::results::example(&[("allocs", 3)]);
+/// let bmf = heaplab::render::export::bmf(&results);
 /// assert_eq!(bmf["00-example/w/s/1"]["allocations"]["value"], 3.0);
 /// ```
 pub fn bmf(results: &Results) -> Value {

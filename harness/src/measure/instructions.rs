@@ -1,19 +1,19 @@
 //! Instruction family: iai-callgrind, through the generic `benches/instructions.rs`.
 //!
 //! The harness makes sure valgrind and the runner are there
-//! ([`crate::tools`]), runs the built bench binary with
+//! ([`crate::measure::tools`]), runs the built bench binary with
 //! `--output-format=json` and a fresh `IAI_CALLGRIND_HOME` under a
-//! per-case time limit ([`crate::bench::resumable`]), and reads one JSON
+//! per-case time limit ([`crate::measure::binaries::resumable`]), and reads one JSON
 //! summary per benchmark from its standard output: the documented
 //! machine-readable format, not the human one.
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::bench::{self, Event, Job, Outcome};
-use crate::child::Stream;
+use crate::measure::binaries::{self, Event, Job, Outcome};
+use crate::measure::child::Stream;
+use crate::measure::progress::Progress;
 use crate::plan::ident;
-use crate::progress::Progress;
 use crate::results::Metric;
 
 /// Counts instructions for `items` (the plan's) with the instructions
@@ -54,7 +54,7 @@ pub fn measure(job: &Job<'_>, runner: &Path, progress: &mut Progress) -> Outcome
         .map(|(k, item)| (ident(&item.key()), k))
         .collect();
     let mut metrics = BTreeMap::new();
-    let resumed = bench::resumable(
+    let resumed = binaries::resumable(
         "instructions",
         items.len(),
         job.limits,
@@ -63,7 +63,7 @@ pub fn measure(job: &Job<'_>, runner: &Path, progress: &mut Progress) -> Outcome
             // Run in the workspace: the runner asks `cargo metadata` where it is.
             let mut cmd = job.command(start, &["--bench", "--output-format=json"]);
             cmd.env("IAI_CALLGRIND_HOME", &home)
-                .env("CARGO", bench::cargo())
+                .env("CARGO", binaries::cargo())
                 .env("CARGO_PKG_NAME", "heaplab-benches")
                 .env("PATH", &path);
             cmd
@@ -80,7 +80,7 @@ pub fn measure(job: &Job<'_>, runner: &Path, progress: &mut Progress) -> Outcome
             Some(Event::Finished(k))
         },
     );
-    bench::settle("instructions", items, metrics, resumed, &log, progress)
+    binaries::settle("instructions", items, metrics, resumed, &log, progress)
 }
 
 /// The benchmark id and total `Ir` of one JSON summary line.
@@ -88,8 +88,8 @@ pub fn measure(job: &Job<'_>, runner: &Path, progress: &mut Progress) -> Outcome
 /// ```
 /// let line = r#"{"function_name":"l02_x","profiles":[{"summaries":{"total":{"summary":
 ///     {"Callgrind":{"Ir":{"diffs":null,"metrics":{"Left":{"Int":154171}}}}}}}}]}"#;
-/// assert_eq!(heaplab::instructions::parse_summary(line), Some(("l02_x".to_owned(), 154171)));
-/// assert_eq!(heaplab::instructions::parse_summary("Compiling ..."), None);
+/// assert_eq!(heaplab::measure::instructions::parse_summary(line), Some(("l02_x".to_owned(), 154171)));
+/// assert_eq!(heaplab::measure::instructions::parse_summary("Compiling ..."), None);
 /// ```
 pub fn parse_summary(line: &str) -> Option<(String, u64)> {
     let summary: serde_json::Value = serde_json::from_str(line).ok()?;

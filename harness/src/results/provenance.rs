@@ -3,9 +3,10 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
-use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
+
+use crate::measure::child::query as run;
 
 /// Everything needed to tell whether two runs are comparable.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -106,7 +107,7 @@ impl Provenance {
 ///
 /// ```
 /// let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
-/// assert_eq!(heaplab::provenance::locked_version(root, "iai-callgrind").as_deref(), Some("0.16.1"));
+/// assert_eq!(heaplab::results::provenance::locked_version(root, "iai-callgrind").as_deref(), Some("0.16.1"));
 /// ```
 pub fn locked_version(root: &Path, name: &str) -> Option<String> {
     let lock: toml::Table = std::fs::read_to_string(root.join("Cargo.lock"))
@@ -120,16 +121,6 @@ pub fn locked_version(root: &Path, name: &str) -> Option<String> {
         .get("version")?
         .as_str()
         .map(str::to_owned)
-}
-
-/// How long a version query or `git` call may take: a tool that does not
-/// answer within this is recorded as not found, and the run goes on.
-pub const QUERY_LIMIT: Duration = Duration::from_secs(10);
-
-/// Runs a short query (`git`, `--version`) under [`QUERY_LIMIT`] and
-/// returns its trimmed output, if it succeeded (see [`crate::child::output`]).
-pub fn run(cmd: &mut Command) -> Option<String> {
-    crate::child::output(cmd, QUERY_LIMIT)
 }
 
 fn host() -> String {
@@ -182,8 +173,8 @@ pub fn now_rfc3339() -> String {
 /// (proleptic Gregorian calendar, days-from-civil algorithm).
 ///
 /// ```
-/// assert_eq!(heaplab::provenance::rfc3339(0), "1970-01-01T00:00:00Z");
-/// assert_eq!(heaplab::provenance::rfc3339(1_795_000_000), "2026-11-18T11:06:40Z");
+/// assert_eq!(heaplab::results::provenance::rfc3339(0), "1970-01-01T00:00:00Z");
+/// assert_eq!(heaplab::results::provenance::rfc3339(1_795_000_000), "2026-11-18T11:06:40Z");
 /// ```
 pub fn rfc3339(secs: u64) -> String {
     let days = (secs / 86_400) as i64;

@@ -4,7 +4,7 @@
 //!
 //! * every output path is checked before the first measurement, so a bad
 //!   `--out` costs a second, not the run;
-//! * every process runs under the limits of [`crate::child`]: a case that
+//! * every process runs under the limits of [`crate::measure::child`]: a case that
 //!   hangs, panics or runs out of memory is recorded with that verdict and
 //!   the run goes on with the next case;
 //! * after each family the run's own record (`runs/<id>/results.json`) is
@@ -19,17 +19,26 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use crate::bench::{self, Executables, Outcome};
-use crate::child::Limits;
 use crate::error::Error;
-use crate::files;
+use crate::measure::child::Limits;
+use crate::measure::progress::Progress;
 use crate::plan::{Item, Plan};
-use crate::progress::Progress;
-use crate::provenance::Provenance;
+use crate::render::report;
+use crate::results::files;
+use crate::results::provenance::Provenance;
 use crate::results::{
     CaseRecord, FactRecord, LabRecord, Metric, Results, SCHEMA_VERSION, Source, metric,
 };
-use crate::{heap, instructions, python, report, time, tools};
+use binaries::{Executables, Outcome};
+
+pub mod binaries;
+pub mod child;
+pub mod heap;
+pub mod instructions;
+pub mod progress;
+pub mod python;
+pub mod time;
+pub mod tools;
 
 /// A measurement family that can be skipped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, clap::ValueEnum)]
@@ -90,7 +99,7 @@ impl Options {
             skip: Vec::new(),
             install_tools: true,
             timeout: DEFAULT_TIMEOUT,
-            memory: crate::child::default_memory_cap(),
+            memory: child::default_memory_cap(),
         }
     }
 }
@@ -126,7 +135,7 @@ pub fn workspace_root() -> PathBuf {
 static INTERRUPT_NOTE: Mutex<Option<String>> = Mutex::new(None);
 
 /// Says where the partial results of an interrupted run are (for
-/// [`crate::child::install_signal_handlers`]).
+/// [`crate::measure::child::install_signal_handlers`]).
 pub fn on_interrupt() {
     let note = INTERRUPT_NOTE
         .lock()
@@ -417,7 +426,7 @@ pub fn bench(root: &Path, options: &Options) -> Result<Summary, Error> {
         options.timeout.as_secs_f64(),
         options
             .memory
-            .map_or_else(|| "none".to_owned(), crate::child::bytes),
+            .map_or_else(|| "none".to_owned(), child::bytes),
     );
     let mut state = State {
         items: &items,
@@ -481,7 +490,7 @@ pub fn bench(root: &Path, options: &Options) -> Result<Summary, Error> {
     let exes: Result<Executables, String> = if needs_build {
         let mut progress = Progress::new("build", 1);
         progress.message("building the bench binaries (cargo bench --no-run)");
-        let built = bench::build(root, &work.join("build.log"), &mut progress);
+        let built = binaries::build(root, &work.join("build.log"), &mut progress);
         progress.finish(match &built {
             Ok(_) => "bench binaries built",
             Err(_) => "bench binaries NOT built",
@@ -497,7 +506,7 @@ pub fn bench(root: &Path, options: &Options) -> Result<Summary, Error> {
     }
 
     // What both bench families share; each sets its binary (and limits).
-    let base = bench::Job {
+    let base = binaries::Job {
         root,
         exe: Path::new(""),
         plan,
@@ -513,7 +522,7 @@ pub fn bench(root: &Path, options: &Options) -> Result<Summary, Error> {
             &exes,
             &mut failures,
             |exes, progress| {
-                let job = bench::Job {
+                let job = binaries::Job {
                     exe: &exes.time,
                     ..base
                 };
@@ -536,7 +545,7 @@ pub fn bench(root: &Path, options: &Options) -> Result<Summary, Error> {
             &exes,
             &mut failures,
             |exes, progress| {
-                let job = bench::Job {
+                let job = binaries::Job {
                     exe: &exes.instructions,
                     limits: &limits,
                     ..base

@@ -3,7 +3,7 @@
 //! Exit codes follow DESIGN.md: 0 no regression, 3 regression, 2 a baseline
 //! or results file missing, unreadable or of another schema version, or a
 //! comparison the gate refuses to judge (it fails closed: see
-//! [`crate::compare`]), 1 the run itself failed. Nothing here writes the
+//! [`crate::gate::rules`]), 1 the run itself failed. Nothing here writes the
 //! baseline but [`save_baseline`], every write is atomic, and no output may
 //! be one of the inputs.
 //!
@@ -16,14 +16,17 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-use crate::child::{self, Limits};
-use crate::compare::{self, Closure, Comparison, Missing, Thresholds};
 use crate::error::Error;
-use crate::files;
-use crate::provenance::Provenance;
-use crate::results::{LoadError, Results, Source};
-use crate::run::{self, Family, Options};
-use crate::{python, tools};
+use crate::measure::child::{self, Limits};
+use crate::measure::{self, Family, Options};
+use crate::measure::{python, tools};
+use crate::results::files;
+use crate::results::provenance::Provenance;
+use crate::results::{Results, Source};
+use rules::{Closure, Comparison, Missing, Thresholds};
+
+pub mod rules;
+pub mod summary;
 
 /// The default baseline path.
 pub const BASELINE: &str = "results/baseline.json";
@@ -52,17 +55,15 @@ impl Baseline {
 
 fn load(path: &Path, what: &str) -> Result<Results, Error> {
     Results::load(path).map_err(|e| {
-        let fix = match (&e, what) {
-            (LoadError::Unreadable(..), "baseline") if !path.exists() => {
-                "; create one with `make baseline` (heaplab baseline save)".to_owned()
+        let fix = match what {
+            "baseline" if !path.exists() => {
+                "; create one with `make baseline` (heaplab baseline save)"
             }
-            (LoadError::Unreadable(..), "baseline") => {
-                "; it exists but cannot be read: check its permissions and type".to_owned()
+            "baseline" if std::fs::File::open(path).is_err() => {
+                "; it exists but cannot be read: check its permissions and type"
             }
-            (_, "baseline") => {
-                "; if it is damaged or outdated, save a new one with `make baseline`".to_owned()
-            }
-            _ => String::new(),
+            "baseline" => "; if it is damaged or outdated, save a new one with `make baseline`",
+            _ => "",
         };
         Error::input(format!("{what}: {e}{fix}"))
     })
@@ -94,7 +95,7 @@ fn measure(root: &Path, mut options: Options, work: &Path) -> Result<Results, Er
     if !options.skip.contains(&Family::Python) {
         options.skip.push(Family::Python);
     }
-    let summary = run::bench(root, &options)?;
+    let summary = measure::bench(root, &options)?;
     if !summary.failures.is_empty() {
         return Err(Error::run(format!(
             "the run failed, so it cannot be compared: {}",
@@ -135,7 +136,7 @@ pub fn save_baseline(
 pub fn compare_files(old: &Path, new: &Path, thresholds: &Thresholds) -> Result<Comparison, Error> {
     let old = load(old, "baseline")?;
     let new = load(new, "results")?;
-    Ok(compare::compare(&old, &new, thresholds))
+    Ok(rules::compare(&old, &new, thresholds))
 }
 
 /// Keeps only the baseline's labs (and their cases) that `plan` selects.
@@ -157,9 +158,9 @@ fn preflight(
 ) -> Result<(), Error> {
     if let Some(baseline) = baseline {
         let now = Provenance::collect(root, options.plan.mode.name(), &python::interpreter());
-        let mismatches = compare::mismatches(&baseline.provenance, &now);
+        let mismatches = rules::mismatches(&baseline.provenance, &now);
         if !mismatches.is_empty() && !closure.allow_mismatch {
-            return Err(Error::input(compare::mismatch_reason(&mismatches)));
+            return Err(Error::input(rules::mismatch_reason(&mismatches)));
         }
     }
     // A family the baseline has no figure of can never be compared.
@@ -238,7 +239,7 @@ pub fn regress(
         }
     };
     let new = measure(root, options, &root.join("target/heaplab/regress-run"))?;
-    let mut comparison = compare::compare(&old, &new, thresholds);
+    let mut comparison = rules::compare(&old, &new, thresholds);
     if matches!(baseline, Baseline::Revision(_)) {
         let mismatches = std::mem::take(&mut comparison.mismatches);
         comparison.provenance.extend(mismatches);
@@ -319,7 +320,7 @@ fn measure_revision(
             tree.display()
         );
         let heaplab = |args: &[&str]| {
-            let mut cmd = Command::new(crate::bench::cargo());
+            let mut cmd = Command::new(measure::binaries::cargo());
             cmd.current_dir(&tree)
                 .args(["run", "--quiet", "--release", "-p", "heaplab", "--"])
                 .args(args)
@@ -401,7 +402,7 @@ pub fn report(
     closure: &Closure,
 ) -> Result<u8, Error> {
     let refusal = comparison.refusal(closure);
-    let table = compare::table(comparison);
+    let table = summary::table(comparison);
     let mut stdout = std::io::stdout().lock();
     if let Err(e) = stdout
         .write_all(table.as_bytes())
@@ -410,7 +411,7 @@ pub fn report(
     {
         eprintln!("heaplab: warning: cannot print the table: {e}");
     }
-    let mut md = compare::markdown(comparison, baseline_name);
+    let mut md = summary::markdown(comparison, baseline_name);
     if let Some(why) = &refusal {
         md = format!("## heaplab regress: refused (exit 2)\n\n{why}\n\n{md}");
     }

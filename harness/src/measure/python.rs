@@ -16,8 +16,8 @@ use std::process::Command;
 
 use serde::Deserialize;
 
-use crate::bench::{self, Event};
-use crate::child::{Limits, Stream};
+use crate::measure::binaries::{self, Event};
+use crate::measure::child::{Limits, Stream};
 use crate::results::{CaseRecord, FactRecord, Metric, Source};
 
 /// Environment variable naming the Python interpreter.
@@ -38,7 +38,7 @@ pub fn interpreter() -> String {
 /// else the reason to show as "not measured".
 ///
 /// ```
-/// use heaplab::python::check_version;
+/// use heaplab::measure::python::check_version;
 /// assert!(check_version("Python 3.11.7").is_ok());
 /// assert!(check_version("Python 3.8.18").unwrap_err().contains("3.9 or newer"));
 /// assert!(check_version("Python 2.7.18").is_err());
@@ -160,7 +160,7 @@ pub fn run(
     // At most one measurement per case and size: a bound, so a script
     // that keeps failing further on cannot be restarted without end.
     let most = sizes.iter().map(|(_, ns)| ns.len()).sum::<usize>() * cases.max(1);
-    let resumed = bench::resumable(
+    let resumed = binaries::resumable(
         &format!("{lab} reference.py"),
         most,
         limits,

@@ -2,7 +2,7 @@
 //!
 //! The harness runs the built bench binary (`--bench`) with the plan in the
 //! environment and a fresh `CRITERION_HOME`, under a per-case time limit
-//! ([`crate::bench::resumable`]), then reads criterion's own JSON
+//! ([`crate::measure::binaries::resumable`]), then reads criterion's own JSON
 //! (`new/benchmark.json` and `new/estimates.json`) from there. A fresh home
 //! per run means a stale estimate from an earlier run can never be
 //! reported as this run's.
@@ -12,10 +12,10 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::bench::{self, Event, Job, Outcome};
-use crate::child::Stream;
+use crate::measure::binaries::{self, Event, Job, Outcome};
+use crate::measure::child::Stream;
+use crate::measure::progress::Progress;
 use crate::plan::case_key;
-use crate::progress::Progress;
 use crate::results::Metric;
 
 #[derive(Deserialize)]
@@ -49,7 +49,7 @@ pub fn measure(job: &Job<'_>, progress: &mut Progress) -> Outcome {
     let home = job.fresh_dir("criterion");
     let log = job.work.join("time.log");
     let items = job.items;
-    let resumed = bench::resumable(
+    let resumed = binaries::resumable(
         "time",
         items.len(),
         job.limits,
@@ -73,7 +73,7 @@ pub fn measure(job: &Job<'_>, progress: &mut Progress) -> Outcome {
             metrics.insert(key, metric);
         }
     }
-    bench::settle("time", items, metrics, resumed, &log, progress)
+    binaries::settle("time", items, metrics, resumed, &log, progress)
 }
 
 /// The item index of a `[k/N] time KEY` line (printed as each case starts).

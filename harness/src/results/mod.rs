@@ -1,19 +1,21 @@
 //! The results file: schema, loading with validation, atomic writing
-//! (through [`crate::files`]).
+//! (through [`crate::results::files`]).
 //!
 //! One file holds one run: provenance, the labs' descriptions and facts, and
 //! one [`CaseRecord`] per case, size and source (`rust` or `python`). Every
 //! metric is either measured or [`Metric::NotMeasured`] with a reason —
 //! never a made-up zero.
 
+pub mod files;
+pub mod provenance;
+
 use std::collections::BTreeMap;
-use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::files::{self, FileError};
-use crate::provenance::Provenance;
+use crate::results::provenance::Provenance;
+use crate::error::Error;
 
 /// The largest results file heaplab reads. A full run of ten labs is
 /// about half a megabyte; anything this large is not a results file.
@@ -270,54 +272,31 @@ pub struct Results {
     pub cases: Vec<CaseRecord>,
 }
 
-/// Why a results file could not be used. Every variant names the file.
-#[derive(Debug)]
-pub enum LoadError {
-    /// The file could not be read (missing, no permission), or is not a
-    /// regular file of a sane size (a FIFO, a device, 200 MB of noise).
-    Unreadable(PathBuf, FileError),
-    /// Not JSON, truncated, or not of this schema's shape.
-    Malformed(PathBuf, String),
-    /// Written by another schema version.
-    Version(PathBuf, u64),
-}
-
-impl fmt::Display for LoadError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            LoadError::Unreadable(_, err) => write!(f, "{err}"),
-            LoadError::Malformed(path, why) => write!(
-                f,
-                "{} is not a valid heaplab results file: {why}; regenerate it with `heaplab bench`",
-                path.display()
-            ),
-            LoadError::Version(path, found) => write!(
-                f,
-                "{} has schema version {found}, this heaplab reads version {SCHEMA_VERSION}; regenerate it with `heaplab bench`",
-                path.display()
-            ),
-        }
-    }
-}
-
-impl std::error::Error for LoadError {}
 
 impl Results {
     /// Reads and validates a results file. Never modifies it.
     ///
     /// # Errors
     ///
-    /// [`LoadError`] naming the file: unreadable, malformed (including
+    /// An input error (exit 2) naming the file: unreadable, malformed (including
     /// non-finite numbers, strings in place of numbers, missing fields), or
     /// of another schema version.
-    pub fn load(path: &Path) -> Result<Self, LoadError> {
+    pub fn load(path: &Path) -> Result<Self, Error> {
         let bytes = files::read_limited(path, MAX_RESULTS_BYTES)
-            .map_err(|e| LoadError::Unreadable(path.to_owned(), e))?;
-        let text = String::from_utf8(bytes)
-            .map_err(|_| LoadError::Malformed(path.to_owned(), "not UTF-8 text".to_owned()))?;
+            .map_err(|e| Error::input(e.message))?;
+        let malformed = |why: &str| {
+            Error::input(format!(
+                "{} is not a valid heaplab results file: {why}; regenerate it with `heaplab bench`",
+                path.display()
+            ))
+        };
+        let text = String::from_utf8(bytes).map_err(|_| malformed("not UTF-8 text"))?;
         Self::parse(&text).map_err(|e| match e {
-            ParseError::Version(v) => LoadError::Version(path.to_owned(), v),
-            ParseError::Malformed(why) => LoadError::Malformed(path.to_owned(), why),
+            ParseError::Version(found) => Error::input(format!(
+                "{} has schema version {found}, this heaplab reads version {SCHEMA_VERSION}; regenerate it with `heaplab bench`",
+                path.display()
+            )),
+            ParseError::Malformed(why) => malformed(&why),
         })
     }
 
@@ -404,17 +383,17 @@ impl Results {
     ///
     /// # Errors
     ///
-    /// [`FileError::Refused`] for a non-regular target; [`FileError::Io`]
-    /// for an I/O error or (a bug) results that do not validate.
-    pub fn save(&self, path: &Path) -> Result<(), FileError> {
+    /// An input error (exit 2) for a non-regular target; a run error
+    /// (exit 1) for an I/O error or (a bug) results that do not validate.
+    pub fn save(&self, path: &Path) -> Result<(), Error> {
         self.validate().map_err(|why| {
-            FileError::Io(format!(
+            Error::run(format!(
                 "not writing {}: invalid results: {why}",
                 path.display()
             ))
         })?;
         let mut text = serde_json::to_string_pretty(self)
-            .map_err(|e| FileError::Io(format!("cannot serialize results: {e}")))?;
+            .map_err(|e| Error::run(format!("cannot serialize results: {e}")))?;
         text.push('\n');
         files::write_atomic(path, text.as_bytes())
     }
@@ -423,6 +402,50 @@ impl Results {
 enum ParseError {
     Version(u64),
     Malformed(String),
+}
+
+/// A one-case results document with the given counts (every other metric
+/// 0), for examples and tests.
+#[doc(hidden)]
+pub fn example(metrics: &[(&str, u64)]) -> Results {
+    let provenance = Provenance {
+        command: "example".into(),
+        mode: "smoke".into(),
+        date: "1970-01-01T00:00:00Z".into(),
+        host: "example".into(),
+        git_revision: "0".into(),
+        git_dirty: false,
+        rustc: "rustc".into(),
+        crates: BTreeMap::new(),
+        valgrind: "valgrind".into(),
+        python: "python".into(),
+        cpu: "cpu".into(),
+        cores: 1,
+        os: "os".into(),
+    };
+    Results {
+        schema_version: SCHEMA_VERSION,
+        provenance,
+        labs: Vec::new(),
+        cases: vec![CaseRecord {
+            lab: "00-example".into(),
+            workload: "w".into(),
+            strategy: "s".into(),
+            n: 1,
+            source: Source::Rust,
+            // Every metric, 0 unless given.
+            metrics: metric::ALL
+                .iter()
+                .map(|name| {
+                    let v = metrics
+                        .iter()
+                        .find(|(k, _)| k == name)
+                        .map_or(0, |(_, v)| *v);
+                    ((*name).to_owned(), Metric::Count(v))
+                })
+                .collect(),
+        }],
+    }
 }
 
 #[cfg(test)]

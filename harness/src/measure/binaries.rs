@@ -1,5 +1,5 @@
 //! The bench binaries in `benches/`: built once with cargo, then run
-//! directly, case by case, under the limits of [`crate::child`].
+//! directly, case by case, under the limits of [`crate::measure::child`].
 //!
 //! [`build`] runs `cargo bench --no-run` and reads the executables' paths
 //! from cargo's JSON messages. [`resumable`] runs one of them over the
@@ -14,9 +14,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-use crate::child::{self, Limits, Stream};
+use crate::measure::child::{self, Limits, Stream};
+use crate::measure::progress::Progress;
 use crate::plan::{ITEMS_ENV, Item, Plan};
-use crate::progress::Progress;
 use crate::results::Metric;
 
 /// The longest a build of the bench binaries may take (a first build on a
@@ -77,7 +77,7 @@ pub fn build(root: &Path, log: &Path, progress: &mut Progress) -> Result<Executa
         "heaplab-benches",
         "--message-format=json-render-diagnostics",
     ]);
-    cmd.env_remove(crate::tools::RUNNER_ENV);
+    cmd.env_remove(crate::measure::tools::RUNNER_ENV);
     let mut found: BTreeMap<String, PathBuf> = BTreeMap::new();
     let limits = Limits {
         wall: Some(BUILD_LIMIT),

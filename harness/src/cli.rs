@@ -1,0 +1,490 @@
+//! The `heaplab` command line: its arguments (clap) and one function per
+//! command. Part of the binary, not the library: everything here is
+//! argument handling over the library's modules.
+//!
+//! Exit codes (DESIGN.md): 0 ok · 1 the run itself failed (a case
+//! panicked, a bench crashed, a smoke check failed) · 2 bad input (usage,
+//! unreadable or incompatible results file) · 3 regression found.
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+use heaplab::error::Error;
+use heaplab::gate::rules::{self, Closure, Thresholds};
+use heaplab::gate::{self, Baseline};
+use heaplab::measure::{self, Family, Options, heap};
+use heaplab::plan::{Mode, Plan};
+use heaplab::registry;
+use heaplab::render::report;
+use heaplab::results::Results;
+use heaplab::results::files;
+
+#[derive(Parser)]
+#[command(
+    name = "heaplab",
+    version,
+    about = "Measures Rust answers to a Python memory-management tutorial: heap, time, instructions, beside CPython",
+    long_about = "Measures every registered lab three ways — heap figures with dhat (exact allocations, \
+bytes, peak, bytes left live = leaked), wall time with criterion, instructions with iai-callgrind — \
+beside the lab's CPython reference script, then writes results/latest.json and results/REPORT.md with plots.\n\n\
+Every process it starts runs in its own process group under a per-case time limit and a memory cap: \
+a case that hangs, panics or runs out of memory is recorded with that verdict and the run goes on.\n\n\
+Exit codes: 0 ok, 1 the run itself failed (a case failed, a tool broke), 2 bad input (usage, an unusable \
+file or output path, a comparison the gate refuses to judge), 3 regression found. Interrupted: 128 + signal.",
+    after_help = "Examples:\n  heaplab list\n  heaplab bench --quick --lab 04 --out results/quick\n  heaplab bench                      (full run; see README for its duration)\n  heaplab report --results results/latest.json\n  heaplab baseline save && heaplab regress\n  heaplab compare old.json new.json\n  heaplab export --format bmf > bmf.json"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// List the labs, their cases and sizes.
+    List {
+        /// Only this lab (id or number, e.g. 04).
+        #[arg(long)]
+        lab: Vec<String>,
+    },
+    /// Measure labs and write latest.json, runs/<id>/ and REPORT.md.
+    Bench {
+        /// Sizes up to 10 000 and short timings: for students (about a minute after the build).
+        #[arg(long, conflicts_with = "smoke")]
+        quick: bool,
+        /// Smallest size of each case, minimal timings: checks the pipeline, not a measurement.
+        #[arg(long)]
+        smoke: bool,
+        /// Only these labs (repeatable; id or number, e.g. --lab 02 --lab 04).
+        #[arg(long)]
+        lab: Vec<String>,
+        /// Output directory (checked before measuring).
+        #[arg(long, default_value = "results")]
+        out: PathBuf,
+        /// Do not measure this family (repeatable); its cells say "not measured: skipped".
+        #[arg(long, value_enum)]
+        skip: Vec<Family>,
+        #[command(flatten)]
+        measuring: Measuring,
+    },
+    /// Regenerate REPORT.md and plots from a results file (no measuring).
+    Report {
+        /// The results file to read.
+        #[arg(long, default_value = "results/latest.json")]
+        results: PathBuf,
+        /// Where REPORT.md and plots/ go (default: beside the results file).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Save the regression baseline (results/baseline.json) from a measured run.
+    Baseline {
+        #[command(subcommand)]
+        action: BaselineAction,
+    },
+    /// Measure (quick by default) and compare with the baseline: exit 3 on a regression.
+    #[command(
+        long_about = "Measures (quick sizes by default, --full for all) and compares every Rust case \
+with the baseline. Heap figures are exact: any increase in allocs or bytes (tolerances below) is a \
+regression, and live_bytes going from 0 to anything is always one (a new leak). Instructions: a rise \
+beyond --instructions-pct. Time: only when the confidence intervals do not overlap and the median rose \
+more than --time-noise-pct; a warning unless --fail-on-time. Improvements are reported, never fail.\n\n\
+The gate fails closed: a family measured on one side only or on neither (valgrind missing), a \
+baseline case absent from the run, a different rustc, valgrind, dhat or iai-callgrind version or mode, \
+or nothing to compare at all, exits 2 and says what to do (--allow-missing, --allow-mismatch). A \
+different CPU only warns.\n\n\
+--against REF builds and measures the git revision REF in a worktree on this machine, then the \
+working tree, and compares the two: what CI should do, as it never compares across machines.\n\n\
+Exit codes: 0 no regression, 3 regression, 2 bad input or a comparison the gate refuses to judge, \
+1 the run failed."
+    )]
+    Regress {
+        /// Measure every size instead of the quick ones (the baseline should be saved the same way).
+        #[arg(long)]
+        full: bool,
+        /// Only these labs (repeatable).
+        #[arg(long)]
+        lab: Vec<String>,
+        /// The baseline to compare with.
+        #[arg(long, default_value = heaplab::gate::BASELINE, conflicts_with = "against")]
+        baseline: PathBuf,
+        /// Compare with this git revision, measured here first (e.g. origin/main).
+        #[arg(long, value_name = "REF")]
+        against: Option<String>,
+        /// Where to write the Markdown summary (also appended to $GITHUB_STEP_SUMMARY when set).
+        #[arg(long, default_value = "target/heaplab/regress-summary.md")]
+        summary: PathBuf,
+        #[command(flatten)]
+        thresholds: Thresholds,
+        #[command(flatten)]
+        closure: Closure,
+        #[command(flatten)]
+        measuring: Measuring,
+    },
+    /// Compare two results files without measuring: the same table and exit codes as `regress`.
+    Compare {
+        /// The older results (the baseline).
+        old: PathBuf,
+        /// The newer results.
+        new: PathBuf,
+        /// Where to write the Markdown summary (never one of the two inputs).
+        #[arg(long, default_value = "target/heaplab/compare-summary.md")]
+        summary: PathBuf,
+        #[command(flatten)]
+        thresholds: Thresholds,
+        #[command(flatten)]
+        closure: Closure,
+    },
+    /// Export a results file for other tools (Bencher Metric Format).
+    Export {
+        /// Output format.
+        #[arg(long, value_enum, default_value = "bmf")]
+        format: ExportFormat,
+        /// The results file to export.
+        #[arg(long, default_value = "results/latest.json")]
+        results: PathBuf,
+        /// Write here instead of standard output (never the results file itself).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// End-to-end check used by `make test`: a smoke bench, its outputs, and the gate's self-test.
+    Smoke,
+    /// Internal: measure one case's heap figures in this process and print them as JSON.
+    #[command(hide = true)]
+    HeapCase {
+        lab: String,
+        workload: String,
+        strategy: String,
+        n: usize,
+    },
+}
+
+#[derive(Subcommand)]
+enum BaselineAction {
+    /// Measure (quick sizes unless --full) and write the baseline; or copy an existing results file.
+    Save {
+        /// Measure every size (use `regress --full` with it).
+        #[arg(long, conflicts_with = "from")]
+        full: bool,
+        /// Take this results file instead of measuring.
+        #[arg(long)]
+        from: Option<PathBuf>,
+        /// Where to write (checked before measuring).
+        #[arg(long, default_value = heaplab::gate::BASELINE)]
+        to: PathBuf,
+        #[command(flatten)]
+        measuring: Measuring,
+    },
+}
+
+/// How measured processes are limited, shared by every measuring command.
+#[derive(Args, Clone, Copy)]
+struct Measuring {
+    /// The longest one case may take in any family, in seconds: one heap-case process, one criterion
+    /// benchmark, one callgrind run, one CPython measurement. A case over it is killed, recorded as
+    /// "timed out", and the run goes on with the next case.
+    #[arg(long, value_name = "SECONDS", default_value_t = measure::DEFAULT_TIMEOUT.as_secs_f64(), value_parser = positive_seconds)]
+    timeout: f64,
+    /// Address-space cap of each measured process in MiB (not under valgrind), so a case cannot
+    /// exhaust the machine [default: half the machine's memory, at most 8192].
+    #[arg(long, value_name = "MIB", value_parser = clap::value_parser!(u64).range(64..))]
+    memory_limit: Option<u64>,
+    /// Never install valgrind or iai-callgrind-runner; report instructions as not measured instead.
+    #[arg(long)]
+    no_install: bool,
+}
+
+impl Measuring {
+    fn options(self, plan: Plan, out: PathBuf, skip: Vec<Family>) -> Options {
+        let mut options = Options::new(plan, out);
+        options.skip = skip;
+        options.install_tools = !self.no_install;
+        options.timeout = Duration::from_secs_f64(self.timeout);
+        if let Some(mib) = self.memory_limit {
+            options.memory = Some(mib << 20);
+        }
+        options
+    }
+}
+
+fn positive_seconds(text: &str) -> Result<f64, String> {
+    let v = rules::non_negative(text)?;
+    if v > 0.0 && v <= 86_400.0 {
+        Ok(v)
+    } else {
+        Err(format!(
+            "'{text}' must be more than 0 and at most 86400 seconds"
+        ))
+    }
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ExportFormat {
+    /// Bencher Metric Format (JSON).
+    Bmf,
+}
+
+/// Parses the command line, runs the command, and gives its exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    if !matches!(cli.command, Command::HeapCase { .. }) {
+        if let Err(e) = measure::child::install_signal_handlers(measure::on_interrupt) {
+            eprintln!(
+                "heaplab: warning: cannot catch interrupts ({e}); an interrupted run may leave child processes"
+            );
+        }
+        // Every child of this process goes through heaplab::measure::child::run.
+        if let Err(e) = measure::child::adopt_orphans() {
+            eprintln!("heaplab: warning: cannot adopt orphaned descendants ({e})");
+        }
+    }
+    let result = match cli.command {
+        Command::List { lab } => list(&lab),
+        Command::Bench {
+            quick,
+            smoke,
+            lab,
+            out,
+            skip,
+            measuring,
+        } => {
+            let mode = if smoke {
+                Mode::Smoke
+            } else if quick {
+                Mode::Quick
+            } else {
+                Mode::Full
+            };
+            bench(measuring, mode, &lab, out, skip).map(|_| 0)
+        }
+        Command::Report { results, out } => regenerate(&results, out),
+        Command::Baseline {
+            action:
+                BaselineAction::Save {
+                    full,
+                    from,
+                    to,
+                    measuring,
+                },
+        } => {
+            let mode = if full { Mode::Full } else { Mode::Quick };
+            Plan::new(mode, &[]).map_err(Error::input).and_then(|plan| {
+                let root = measure::workspace_root();
+                let options = measuring.options(plan, PathBuf::new(), Vec::new());
+                let path = gate::save_baseline(&root, options, from.as_deref(), &to)?;
+                eprintln!("heaplab: baseline written to {}", path.display());
+                Ok(0)
+            })
+        }
+        Command::Regress {
+            full,
+            lab,
+            baseline,
+            against,
+            summary,
+            thresholds,
+            closure,
+            measuring,
+        } => {
+            let mode = if full { Mode::Full } else { Mode::Quick };
+            Plan::new(mode, &lab)
+                .map_err(Error::input)
+                .and_then(|plan| {
+                    let root = measure::workspace_root();
+                    let baseline = match against {
+                        Some(rev) => Baseline::Revision(rev),
+                        None => Baseline::File(baseline),
+                    };
+                    let inputs: Vec<&Path> = match &baseline {
+                        Baseline::File(path) => vec![path.as_path()],
+                        Baseline::Revision(_) => Vec::new(),
+                    };
+                    gate::check_output_against(&summary, &inputs, "--summary")?;
+                    let options = measuring.options(plan, PathBuf::new(), Vec::new());
+                    let comparison =
+                        gate::regress(&root, options, &baseline, &thresholds, &closure)?;
+                    gate::report(&comparison, &baseline.name(), &summary, &closure)
+                })
+        }
+        Command::Compare {
+            old,
+            new,
+            summary,
+            thresholds,
+            closure,
+        } => gate::check_output_against(&summary, &[&old, &new], "--summary")
+            .and_then(|()| gate::compare_files(&old, &new, &thresholds))
+            .and_then(|c| gate::report(&c, &old.display().to_string(), &summary, &closure)),
+        Command::Export {
+            format: ExportFormat::Bmf,
+            results,
+            out,
+        } => export(&results, out.as_deref()),
+        Command::Smoke => smoke(),
+        Command::HeapCase {
+            lab,
+            workload,
+            strategy,
+            n,
+        } => heap_case(&lab, &workload, &strategy, n),
+    };
+    // Stopped by a signal meanwhile: the handler gives the exit code (128 + N).
+    while measure::child::interrupted() {
+        std::thread::park();
+    }
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => fail(&e),
+    }
+}
+
+fn fail(e: &Error) -> ExitCode {
+    eprintln!("heaplab: {}", e.message);
+    ExitCode::from(e.code)
+}
+
+/// Writes to standard output. A reader that went away (`heaplab list |
+/// head`) is not an error; any other failure (a full disk) is exit 1. (A
+/// standard output closed before heaplab started, `>&-`, cannot be told
+/// apart: Rust's runtime reopens it as `/dev/null` before `main`.)
+fn print_out(text: &str) -> Result<(), Error> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Error::run(format!("cannot write to standard output: {e}"))),
+    }
+}
+
+fn export(results: &Path, out: Option<&Path>) -> Result<u8, Error> {
+    if let Some(out) = out {
+        gate::check_output_against(out, &[results], "--out")?;
+    }
+    let loaded = Results::load(results).map_err(|e| Error::input(e.to_string()))?;
+    let mut text = serde_json::to_string_pretty(&heaplab::render::export::bmf(&loaded))
+        .map_err(|e| Error::run(format!("cannot serialize: {e}")))?;
+    text.push('\n');
+    match out {
+        None => print_out(&text)?,
+        Some(path) => files::write_atomic(path, text.as_bytes())?,
+    }
+    Ok(0)
+}
+
+fn list(labs: &[String]) -> Result<u8, Error> {
+    let plan = Plan::new(Mode::Full, labs).map_err(Error::input)?;
+    let mut text = String::new();
+    for lab in plan.selected_labs() {
+        let _ = writeln!(
+            text,
+            "{}  {}  (tutorial: {})",
+            lab.id, lab.title, lab.section
+        );
+        for case in &lab.cases {
+            let python = case
+                .python
+                .map(|p| format!("  [CPython: {p}]"))
+                .unwrap_or_default();
+            let sizes = format!("{:?}", case.sizes);
+            let _ = writeln!(
+                text,
+                "    {:<24} {:<18} n = {sizes:<28} {}{python}",
+                case.workload, case.strategy, case.about
+            );
+        }
+    }
+    print_out(&text)?;
+    Ok(0)
+}
+
+fn bench(
+    measuring: Measuring,
+    mode: Mode,
+    labs: &[String],
+    out: PathBuf,
+    skip: Vec<Family>,
+) -> Result<PathBuf, Error> {
+    let plan = Plan::new(mode, labs).map_err(Error::input)?;
+    let root = measure::workspace_root();
+    let options = measuring.options(plan, out, skip);
+    let summary = measure::bench(&root, &options)?;
+    if summary.failures.is_empty() {
+        Ok(summary.latest)
+    } else {
+        for failure in &summary.failures {
+            eprintln!("heaplab: failed: {failure}");
+        }
+        Err(Error::run(format!(
+            "the run finished with {} failure(s) (above); everything else was measured, and the results record these as not measured",
+            summary.failures.len()
+        )))
+    }
+}
+
+fn regenerate(results: &Path, out: Option<PathBuf>) -> Result<u8, Error> {
+    let loaded = Results::load(results).map_err(|e| Error::input(e.to_string()))?;
+    let out = out.unwrap_or_else(|| results.parent().unwrap_or(Path::new(".")).to_path_buf());
+    measure::check_outputs(&out)?;
+    gate::check_output_against(&out.join(report::REPORT_FILE), &[results], "the report")?;
+    let name = results
+        .file_name()
+        .map_or_else(|| "results".into(), |n| n.to_string_lossy().into_owned());
+    report::write(&loaded, &out, &name)?;
+    eprintln!("heaplab: wrote {}", out.join(report::REPORT_FILE).display());
+    Ok(0)
+}
+
+fn heap_case(lab: &str, workload: &str, strategy: &str, n: usize) -> Result<u8, Error> {
+    let case = registry::find(lab)
+        .and_then(|l| l.find(workload, strategy))
+        .ok_or_else(|| {
+            Error::input(format!(
+                "no case {lab}/{workload}/{strategy}; see `heaplab list`"
+            ))
+        })?;
+    let figures = heap::measure_here(case, n);
+    let text = serde_json::to_string(&figures)
+        .map_err(|e| Error::run(format!("cannot serialize: {e}")))?;
+    print_out(&format!("{text}\n"))?;
+    Ok(0)
+}
+
+/// `make test`'s end-to-end check (see `heaplab::checks::smoke`).
+fn smoke() -> Result<u8, Error> {
+    let out = std::env::temp_dir().join(format!("heaplab-smoke-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&out);
+    let measuring = Measuring {
+        timeout: measure::DEFAULT_TIMEOUT.as_secs_f64(),
+        memory_limit: None,
+        no_install: false,
+    };
+    bench(measuring, Mode::Smoke, &[], out.clone(), Vec::new())?;
+    let mut problems = heaplab::checks::smoke::check_outputs(&out);
+    match std::env::current_exe() {
+        Ok(exe) => {
+            problems.extend(heaplab::checks::smoke::check_gate(&exe, &out.join("gate")));
+            problems.extend(heaplab::checks::smoke::check_limits(
+                &exe,
+                &out.join("limits"),
+            ));
+        }
+        Err(e) => problems.push(format!("cannot find the heaplab executable: {e}")),
+    }
+    if problems.is_empty() {
+        let _ = std::fs::remove_dir_all(&out);
+        eprintln!(
+            "heaplab smoke: ok (results, report and plots valid; the gate passes unchanged code and catches 3 injected regressions; a hanging, a panicking and an out-of-memory case are each stopped and the run goes on)"
+        );
+        Ok(0)
+    } else {
+        for problem in &problems {
+            eprintln!("heaplab smoke: {problem}");
+        }
+        Err(Error::run(format!(
+            "smoke check failed; output kept in {}",
+            out.display()
+        )))
+    }
+}

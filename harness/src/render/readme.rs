@@ -1,0 +1,1 @@
+//! README figure blocks (filled in below).
