@@ -13,7 +13,7 @@
 // The group macros generate undocumented public items.
 #![allow(missing_docs)]
 
-use heaplab::plan::{Plan, ident};
+use heaplab::plan::Plan;
 use iai_callgrind::{
     Bench, BinaryBenchmark, BinaryBenchmarkConfig, BinaryBenchmarkGroup, Callgrind, Command,
     EntryPoint, binary_benchmark_group, main,
@@ -35,7 +35,6 @@ fn cases(group: &mut BinaryBenchmarkGroup) {
             std::process::exit(2);
         });
     for item in plan.items().into_iter().skip(start) {
-        let key = item.key();
         // iai-callgrind clears the environment of the command it measures;
         // heaplab's own variables (the plan, the calibration knobs) go through.
         let heaplab_env = std::env::vars().filter(|(k, _)| k.starts_with("HEAPLAB_"));
@@ -45,7 +44,7 @@ fn cases(group: &mut BinaryBenchmarkGroup) {
             .envs(heaplab_env)
             .build();
         group.binary_benchmark(
-            BinaryBenchmark::new(ident(&key)).bench(Bench::new("case").command(command)),
+            BinaryBenchmark::new(item.id().ident()).bench(Bench::new("case").command(command)),
         );
     }
 }

@@ -10,6 +10,7 @@
 //! limit and reads criterion's `estimates.json` files.
 
 use criterion::{BatchSize, BenchmarkId, Criterion, SamplingMode};
+use heaplab::measure::events::Started;
 use heaplab::plan::Plan;
 
 /// From this size on a single run takes long enough (milliseconds) that
@@ -39,7 +40,12 @@ fn main() {
             if index < start || item.lab.id != lab.id || item.case.workload != workload {
                 continue;
             }
-            eprintln!("[{:>3}/{total}] time {}", index + 1, item.key());
+            let started = Started {
+                index,
+                total,
+                case: item.id(),
+            };
+            eprintln!("{}", started.line());
             let (n, case) = (item.n, item.case);
             let sampling = if n >= FLAT_SAMPLING_FROM_N {
                 SamplingMode::Flat

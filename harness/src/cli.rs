@@ -19,7 +19,7 @@ use heaplab::gate::{self, Baseline};
 use heaplab::measure::{self, Family, Options, heap};
 use heaplab::plan::{Mode, Plan};
 use heaplab::registry;
-use heaplab::render::report;
+use heaplab::render::{readme, report};
 use heaplab::results::Results;
 use heaplab::results::files;
 
@@ -29,7 +29,7 @@ use heaplab::results::files;
     version,
     about = "Measures Rust answers to a Python memory-management tutorial: heap, time, instructions, beside CPython",
     long_about = "Measures every registered lab three ways — heap figures with dhat (exact allocations, \
-bytes, peak, bytes left live = leaked), wall time with criterion, instructions with iai-callgrind — \
+bytes, peak, bytes retained after the output is dropped), wall time with criterion, instructions with iai-callgrind — \
 beside the lab's CPython reference script, then writes results/latest.json and results/REPORT.md with plots.\n\n\
 Every process it starts runs in its own process group under a per-case time limit and a memory cap: \
 a case that hangs, panics or runs out of memory is recorded with that verdict and the run goes on.\n\n\
@@ -49,6 +49,10 @@ enum Command {
         /// Only this lab (id or number, e.g. 04).
         #[arg(long)]
         lab: Vec<String>,
+        /// Print the lab's constants shared with its CPython reference, as the JSON object
+        /// `python/reference.py --constants` takes (exactly one --lab).
+        #[arg(long)]
+        constants: bool,
     },
     /// Measure labs and write latest.json, runs/<id>/ and REPORT.md.
     Bench {
@@ -241,7 +245,14 @@ pub fn main() -> ExitCode {
         }
     }
     let result = match cli.command {
-        Command::List { lab } => list(&lab),
+        Command::List {
+            lab,
+            constants: false,
+        } => list(&lab),
+        Command::List {
+            lab,
+            constants: true,
+        } => list_constants(&lab),
         Command::Bench {
             quick,
             smoke,
@@ -373,6 +384,19 @@ fn export(results: &Path, out: Option<&Path>) -> Result<u8, Error> {
     Ok(0)
 }
 
+fn list_constants(labs: &[String]) -> Result<u8, Error> {
+    let [query] = labs else {
+        return Err(Error::input(
+            "--constants needs exactly one --lab (e.g. heaplab list --lab 09 --constants)",
+        ));
+    };
+    let lab = registry::find(query).ok_or_else(|| {
+        Error::input(format!("no lab matches '{query}'; see `heaplab list`"))
+    })?;
+    print_out(&format!("{}\n", measure::python::constants(lab)))?;
+    Ok(0)
+}
+
 fn list(labs: &[String]) -> Result<u8, Error> {
     let plan = Plan::new(Mode::Full, labs).map_err(Error::input)?;
     let mut text = String::new();
@@ -433,6 +457,10 @@ fn regenerate(results: &Path, out: Option<PathBuf>) -> Result<u8, Error> {
         .map_or_else(|| "results".into(), |n| n.to_string_lossy().into_owned());
     report::write(&loaded, &out, &name)?;
     eprintln!("heaplab: wrote {}", out.join(report::REPORT_FILE).display());
+    let root = measure::workspace_root();
+    for readme in readme::update_if_committed(&root, results, &out, &loaded)? {
+        eprintln!("heaplab: updated the figures in {}", readme.display());
+    }
     Ok(0)
 }
 

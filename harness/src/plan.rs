@@ -10,6 +10,7 @@ use std::time::Duration;
 use heaplab_core::{Case, Lab};
 
 use crate::registry;
+use crate::results::CaseId;
 
 /// Environment variable carrying the [`Mode`] to the bench binaries.
 pub const MODE_ENV: &str = "HEAPLAB_MODE";
@@ -121,12 +122,20 @@ impl Mode {
         }
     }
 
-    /// How many times the Python reference repeats each timing.
-    pub fn python_repeats(self) -> usize {
-        match self {
-            Mode::Full => 3,
-            Mode::Quick => 3,
-            Mode::Smoke => 1,
+    /// How the CPython references take their times (see
+    /// [`crate::measure::python::Timing`]). Full: up to 7 repeats of at
+    /// least 20 ms each within a second, like timeit's autorange; a run
+    /// longer than the budget is repeated 3 times. Smoke: one short repeat.
+    pub fn python_timing(self) -> crate::measure::python::Timing {
+        let (repeats, min_time_ms, budget_ms) = match self {
+            Mode::Full => (7, 20, 1000),
+            Mode::Quick => (5, 10, 300),
+            Mode::Smoke => (1, 1, 50),
+        };
+        crate::measure::python::Timing {
+            repeats,
+            min_time_ms,
+            budget_ms,
         }
     }
 }
@@ -149,40 +158,21 @@ pub struct Item {
 }
 
 impl Item {
-    /// `lab/workload/strategy/n`: the key results are matched by.
-    pub fn key(&self) -> String {
-        case_key(self.lab.id, self.case.workload, self.case.strategy, self.n)
+    /// The case's id at this size: what results are matched by.
+    pub fn id(&self) -> CaseId {
+        CaseId::new(
+            self.lab.id,
+            self.case.workload,
+            self.case.strategy,
+            self.n as u64,
+        )
     }
 }
 
 impl fmt::Debug for Item {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.key())
+        write!(f, "{}", self.id())
     }
-}
-
-/// `lab/workload/strategy/n`.
-///
-/// ```
-/// assert_eq!(heaplab::plan::case_key("02-refcount", "clone-drop", "rc", 10), "02-refcount/clone-drop/rc/10");
-/// ```
-pub fn case_key(lab: &str, workload: &str, strategy: &str, n: usize) -> String {
-    format!("{lab}/{workload}/{strategy}/{n}")
-}
-
-/// A key made of ASCII letters, digits and `_` only (iai-callgrind ids
-/// allow nothing else); distinct for distinct case keys in the registry.
-///
-/// ```
-/// assert_eq!(heaplab::plan::ident("02-refcount/clone-drop/rc/10"), "l02_refcount__clone_drop__rc__10");
-/// ```
-pub fn ident(key: &str) -> String {
-    let body: String = key
-        .split('/')
-        .map(|part| part.replace(|c: char| !c.is_ascii_alphanumeric(), "_"))
-        .collect::<Vec<_>>()
-        .join("__");
-    format!("l{body}")
 }
 
 /// Which labs a run measures, in which mode.
@@ -227,12 +217,21 @@ impl Plan {
     ///
     /// A message when a variable holds an unknown mode or lab.
     pub fn from_env() -> Result<Self, String> {
-        let mode = match std::env::var(MODE_ENV) {
-            Ok(name) => Mode::parse(&name)
+        Self::from_vars(|name| std::env::var(name).ok())
+    }
+
+    /// [`Plan::from_env`] over any source of variables (`var(name)`).
+    ///
+    /// # Errors
+    ///
+    /// As [`Plan::from_env`].
+    pub fn from_vars(var: impl Fn(&str) -> Option<String>) -> Result<Self, String> {
+        let mode = match var(MODE_ENV) {
+            Some(name) => Mode::parse(&name)
                 .ok_or_else(|| format!("{MODE_ENV}={name}: expected full, quick or smoke"))?,
-            Err(_) => Mode::Full,
+            None => Mode::Full,
         };
-        let labs: Vec<String> = std::env::var(LAB_ENV)
+        let labs: Vec<String> = var(LAB_ENV)
             .unwrap_or_default()
             .split(',')
             .filter(|s| !s.is_empty())
@@ -288,7 +287,7 @@ mod tests {
     #[test]
     fn idents_are_unique_and_valid_for_every_registered_case() {
         let items = Plan::new(Mode::Full, &[]).unwrap().items();
-        let mut idents: Vec<String> = items.iter().map(|i| ident(&i.key())).collect();
+        let mut idents: Vec<String> = items.iter().map(|i| i.id().ident()).collect();
         for id in &idents {
             assert!(
                 id.len() <= 255 && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'),
@@ -314,5 +313,11 @@ mod tests {
         let env = plan.env();
         assert_eq!(env[0], (MODE_ENV, "quick".to_owned()));
         assert_eq!(env[1], (LAB_ENV, "04-slots-vs-dict".to_owned()));
+        let var = |name: &str| env.iter().find(|(k, _)| *k == name).map(|(_, v)| v.clone());
+        assert_eq!(Plan::from_vars(var), Ok(plan));
+        // Unset: full mode, every lab.
+        let every = Plan::from_vars(|_| None).unwrap();
+        assert_eq!((every.mode, every.labs.len()), (Mode::Full, 0));
+        assert!(Plan::from_vars(|_| Some("fast".to_owned())).is_err());
     }
 }

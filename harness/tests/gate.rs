@@ -170,6 +170,23 @@ fn bmf_export_has_every_rust_case() {
         .filter(|c| c.source == heaplab::results::Source::Rust)
         .count();
     assert_eq!(bmf.as_object().unwrap().len(), rust);
-    let first = bmf.as_object().unwrap().values().next().unwrap();
-    assert!(first["latency"]["lower_value"].as_f64() <= first["latency"]["value"].as_f64());
+    for (case, measures) in bmf.as_object().unwrap() {
+        // Every scalar metric of the table, measured in the committed run.
+        for spec in &heaplab::results::metrics::METRICS {
+            assert!(
+                measures[spec.export]["value"].is_number(),
+                "{case}: {} missing",
+                spec.export
+            );
+        }
+        let latency = |key: &str| {
+            measures["latency"][key]
+                .as_f64()
+                .unwrap_or_else(|| panic!("{case}: latency has no {key}"))
+        };
+        assert!(
+            latency("lower_value") <= latency("value") && latency("value") <= latency("upper_value"),
+            "{case}: the interval does not hold the median"
+        );
+    }
 }

@@ -7,6 +7,12 @@
 //! (criterion) and instructions (iai-callgrind) — without the lab containing
 //! a timing loop, an allocator or a line of report code.
 //!
+//! A lab is a crate `labs/NN-topic` whose `pub fn lab() -> Lab` builds the
+//! lab with [`Lab::new`], its claims, facts and shared constants, and
+//! registers its cases with [`Lab::cases`], once per workload. The harness
+//! finds it through one line in `harness/Cargo.toml` (see the harness's
+//! `registry` module).
+//!
 //! Every case is split in two halves:
 //!
 //! * **setup** builds the input for size `n`. It is never measured.
@@ -22,9 +28,9 @@
 //!
 //! let lab = Lab::new("00-example", "Boxes", "Reference Counting")
 //!     .claim("A Box costs one allocation")
-//!     .case(Case::new("create", "box", SIZES, |n| n, |n: usize| {
+//!     .cases([Case::new("create", "box", SIZES, |n| n, |n: usize| {
 //!         (0..n).map(|i| Box::new(i as u64)).collect::<Vec<_>>()
-//!     }));
+//!     })]);
 //!
 //! let case = lab.find("create", "box").unwrap();
 //! let mut prepared = case.prepare(10);
@@ -89,6 +95,52 @@ pub struct Lab {
     /// operation frees what it allocated, so the report plots bytes
     /// allocated per op instead.
     pub keeps_output: Vec<&'static str>,
+    /// Constants the lab's CPython reference needs too (a seed, a
+    /// capacity ratio), by the Rust `const`'s name: the harness passes them
+    /// to the script, so they are typed once.
+    pub constants: Vec<(&'static str, Constant)>,
+}
+
+/// The value of a lab constant shared with its CPython reference.
+///
+/// ```
+/// use heaplab_core::Constant;
+/// assert_eq!(Constant::from(256_usize), Constant::Int(256));
+/// assert_eq!(Constant::from(1.0), Constant::Float(1.0));
+/// assert_eq!(Constant::from("utf-8"), Constant::Text("utf-8"));
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Constant {
+    /// A whole number.
+    Int(u64),
+    /// A real number.
+    Float(f64),
+    /// Text.
+    Text(&'static str),
+}
+
+impl From<u64> for Constant {
+    fn from(v: u64) -> Self {
+        Constant::Int(v)
+    }
+}
+
+impl From<usize> for Constant {
+    fn from(v: usize) -> Self {
+        Constant::Int(v as u64)
+    }
+}
+
+impl From<f64> for Constant {
+    fn from(v: f64) -> Self {
+        Constant::Float(v)
+    }
+}
+
+impl From<&'static str> for Constant {
+    fn from(v: &'static str) -> Self {
+        Constant::Text(v)
+    }
 }
 
 impl Lab {
@@ -108,7 +160,22 @@ impl Lab {
             cases: Vec::new(),
             facts: Vec::new,
             keeps_output: Vec::new(),
+            constants: Vec::new(),
         }
+    }
+
+    /// Shares the constant `name` with the CPython reference (see
+    /// [`Lab::constants`](struct@Lab#structfield.constants)).
+    ///
+    /// ```
+    /// /// The seed both implementations draw from.
+    /// const SEED: u64 = 7;
+    /// let lab = heaplab_core::Lab::new("00-x", "x", "x").constant("SEED", SEED);
+    /// assert_eq!(lab.constants, [("SEED", heaplab_core::Constant::Int(7))]);
+    /// ```
+    pub fn constant(mut self, name: &'static str, value: impl Into<Constant>) -> Self {
+        self.constants.push((name, value.into()));
+        self
     }
 
     /// Marks `workload` as one whose output keeps what it built (see
@@ -124,14 +191,7 @@ impl Lab {
         self
     }
 
-    /// Adds a case.
-    ///
-    /// # Panics
-    ///
-    /// Panics if a case with the same workload and strategy is already
-    /// registered: results are keyed by that pair, so a duplicate would
-    /// silently overwrite the other's numbers.
-    pub fn case(mut self, case: Case) -> Self {
+    fn case(mut self, case: Case) -> Self {
         assert!(
             self.find(case.workload, case.strategy).is_none(),
             "lab {}: case {}/{} registered twice",
@@ -143,7 +203,21 @@ impl Lab {
         self
     }
 
-    /// Adds several cases at once (see [`Lab::case`]).
+    /// Registers cases: the one way to add them. Call it once per
+    /// workload, with that workload's strategies in the order the report
+    /// shows them.
+    ///
+    /// # Panics
+    ///
+    /// Panics if a case with the same workload and strategy is already
+    /// registered: results are keyed by that pair, so a duplicate would
+    /// silently overwrite the other's numbers.
+    ///
+    /// ```should_panic
+    /// use heaplab_core::{Case, Lab};
+    /// let twice = || Case::new("w", "s", &[1], |n| n, |n: usize| n);
+    /// Lab::new("00-x", "x", "x").cases([twice(), twice()]);
+    /// ```
     pub fn cases(self, cases: impl IntoIterator<Item = Case>) -> Self {
         cases.into_iter().fold(self, Lab::case)
     }
@@ -158,7 +232,7 @@ impl Lab {
     ///
     /// ```
     /// use heaplab_core::{Case, Lab};
-    /// let lab = Lab::new("00-x", "x", "x").case(Case::new("w", "s", &[1], |n| n, |n: usize| n));
+    /// let lab = Lab::new("00-x", "x", "x").cases([Case::new("w", "s", &[1], |n| n, |n: usize| n)]);
     /// assert!(lab.find("w", "s").is_some());
     /// assert!(lab.find("w", "other").is_none());
     /// ```
@@ -173,9 +247,11 @@ impl Lab {
     /// ```
     /// use heaplab_core::{Case, Lab};
     /// let lab = Lab::new("00-x", "x", "x")
-    ///     .case(Case::new("create", "a", &[1], |n| n, |n: usize| n))
-    ///     .case(Case::new("read", "a", &[1], |n| n, |n: usize| n))
-    ///     .case(Case::new("create", "b", &[1], |n| n, |n: usize| n));
+    ///     .cases([
+    ///         Case::new("create", "a", &[1], |n| n, |n: usize| n),
+    ///         Case::new("read", "a", &[1], |n| n, |n: usize| n),
+    ///         Case::new("create", "b", &[1], |n| n, |n: usize| n),
+    ///     ]);
     /// assert_eq!(lab.workloads(), ["create", "read"]);
     /// ```
     pub fn workloads(&self) -> Vec<&'static str> {
@@ -215,6 +291,19 @@ pub struct Case {
 impl Case {
     /// A case from its two halves: `setup(n)` builds the input (never
     /// measured) and `run(input)` is the measured work, consuming the input.
+    ///
+    /// # Traps
+    ///
+    /// - The input is dropped inside the run (it is consumed). The time
+    ///   and instruction families measure that drop; the heap family does
+    ///   not count the free of a block made in setup (dhat only knows
+    ///   blocks made while it profiles), so a run that frees its input is
+    ///   timed but not heap-counted for that free.
+    /// - A block made in setup that the run grows (`push` past capacity,
+    ///   `reserve`) is reallocated: dhat counts a `realloc` of a block it
+    ///   did not see made as a *new* allocation of the full new size, so
+    ///   `bytes` and `peak_bytes` include the whole grown block. Size the
+    ///   input in setup for what the run adds, or accept that figure.
     ///
     /// # Panics
     ///
@@ -256,22 +345,47 @@ impl Case {
     /// outlives the run: the heap family reads `live_bytes` after the
     /// output is dropped but while the environment still exists, so what
     /// the environment keeps holding — listeners nobody uses, entries
-    /// nobody evicts — shows as live.
+    /// nobody evicts — shows as retained. Whether that is a leak depends
+    /// on the case: a bounded cache retains its entries by design.
+    ///
+    /// # Traps
+    ///
+    /// - An environment the run grows past its capacity is reallocated,
+    ///   and dhat counts the `realloc` of a block made in setup as a new
+    ///   allocation of the *full* new size (it never saw the old block
+    ///   made). Give the environment the capacity the run needs, as below,
+    ///   or read `bytes` and `peak_bytes` as including the whole grown
+    ///   block; `harness/tests/heap_exact.rs` pins this behaviour.
+    /// - Blocks the run frees that setup made are not counted as freed
+    ///   (same reason), so `live_bytes` is what the run made and the
+    ///   environment still holds, not the environment's net growth.
     ///
     /// # Panics
     ///
     /// Panics if `sizes` is empty or not strictly ascending.
     ///
     /// ```
+    /// use std::sync::atomic::{AtomicUsize, Ordering};
     /// use heaplab_core::Case;
+    /// static SETUPS: AtomicUsize = AtomicUsize::new(0);
+    /// static RUNS: AtomicUsize = AtomicUsize::new(0);
     /// // The environment: a log that the run appends to and keeps.
-    /// let case = Case::in_env("append", "vec", &[4], |n| Vec::with_capacity(n), |log: &mut Vec<u64>| {
+    /// let case = Case::in_env("append", "vec", &[4], |n| {
+    ///     SETUPS.fetch_add(1, Ordering::SeqCst);
+    ///     Vec::with_capacity(n)
+    /// }, |log: &mut Vec<u64>| {
+    ///     RUNS.fetch_add(1, Ordering::SeqCst);
     ///     log.extend(0..4);
     ///     log.len()
     /// });
     /// let mut prepared = case.prepare(4);
+    /// assert_eq!((SETUPS.load(Ordering::SeqCst), RUNS.load(Ordering::SeqCst)), (1, 0));
     /// prepared.run();
+    /// assert_eq!(RUNS.load(Ordering::SeqCst), 1);
     /// prepared.drop_output();
+    /// // The run happens once per preparation.
+    /// let again = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| prepared.run()));
+    /// assert!(again.is_err());
     /// ```
     pub fn in_env<I, O, S, R>(
         workload: &'static str,
@@ -316,10 +430,16 @@ impl Case {
     /// run once.
     ///
     /// ```
+    /// use std::sync::atomic::{AtomicU64, Ordering};
     /// use heaplab_core::Case;
-    /// let case = Case::new("sum", "vec", &[3], |n| vec![1u64; n], |v: Vec<u64>| v.iter().sum::<u64>());
+    /// static SUM: AtomicU64 = AtomicU64::new(0);
+    /// let case = Case::new("sum", "vec", &[3], |n| vec![1u64; n], |v: Vec<u64>| {
+    ///     SUM.store(v.iter().sum::<u64>(), Ordering::SeqCst);
+    /// });
     /// let mut prepared = case.prepare(3);
+    /// assert_eq!(SUM.load(Ordering::SeqCst), 0, "prepare runs the setup only");
     /// prepared.run();
+    /// assert_eq!(SUM.load(Ordering::SeqCst), 3);
     /// ```
     pub fn prepare(&self, n: usize) -> Box<dyn Prepared + '_> {
         self.experiment.prepare(n)

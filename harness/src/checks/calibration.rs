@@ -117,12 +117,12 @@ pub fn lab() -> Lab {
     Lab::new(ID, "Calibration (test only)", "none: the regression gate's self-test")
         .claim("The regression gate fails on doubled allocations, added work and a new leak, and passes unchanged code.")
         .claim("A case that hangs, panics or runs out of memory costs its own figures only.")
-        .case(
+        .cases([
             Case::new("knob", "boxes", SIZES, |n| (n, Knob::from_env()), run)
                 .about("n boxes summed; HEAPLAB_INJECT=allocs|work|leak|hang|panic|oom injects a fault"),
-        )
-        .case(
+        ])
+        .cases([
             Case::new("steady", "boxes", SIZES, |n| (n, Knob::Off), run)
                 .about("n boxes summed, never injected: measured after a broken case"),
-        )
+        ])
 }

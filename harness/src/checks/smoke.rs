@@ -23,6 +23,7 @@ use std::time::{Duration, Instant};
 use crate::checks::calibration::{ENABLE_ENV, ID, INJECT_ENV};
 use crate::plan::{Mode, Plan};
 use crate::render::report;
+use crate::results::metrics::METRICS;
 use crate::results::{Metric, Results, Source, metric};
 
 /// Checks what a smoke bench wrote to `out`; returns the problems found.
@@ -44,18 +45,13 @@ pub fn check_outputs(out: &Path) -> Vec<String> {
         problems.push(format!("{} Rust records, expected {expected}", rust.len()));
     }
     for record in &rust {
-        for name in metric::ALL {
-            if !matches!(
-                record.metrics.get(name),
-                Some(Metric::Count(_) | Metric::Estimate { .. })
-            ) {
+        for spec in &METRICS {
+            if !record.metrics.get(spec.name).is_some_and(Metric::is_measured) {
                 problems.push(format!(
-                    "{}/{}/{}/{}: {name} is {:?}",
-                    record.lab,
-                    record.workload,
-                    record.strategy,
-                    record.n,
-                    record.metrics.get(name)
+                    "{}: {} is {:?}",
+                    record.id,
+                    spec.name,
+                    record.metrics.get(spec.name)
                 ));
             }
         }
@@ -64,7 +60,7 @@ pub fn check_outputs(out: &Path) -> Vec<String> {
         let python = results
             .cases
             .iter()
-            .filter(|r| r.lab == lab.id && r.source == Source::Python)
+            .filter(|r| r.id.lab == lab.id && r.source == Source::Python)
             .count();
         if python == 0 {
             problems.push(format!(
@@ -193,7 +189,7 @@ pub fn check_limits(exe: &Path, dir: &Path) -> Vec<String> {
         let measured = Results::load(&out.join("latest.json")).is_ok_and(|r| {
             r.cases
                 .iter()
-                .all(|c| metric::ALL.iter().all(|m| c.value(m).is_some()))
+                .all(|c| METRICS.iter().all(|m| c.value(m.name).is_some()))
         });
         if !ok || !measured {
             problems.push(format!(
@@ -259,18 +255,18 @@ pub fn check_limits(exe: &Path, dir: &Path) -> Vec<String> {
         for record in results.cases.iter().filter(|r| r.source == Source::Rust) {
             for name in &families {
                 let metric = record.metrics.get(*name);
-                let broken = record.workload == "knob";
+                let broken = record.id.workload == "knob";
                 let ok = match metric {
                     Some(Metric::NotMeasured { not_measured }) => {
                         broken && not_measured.contains(expected)
                     }
-                    Some(Metric::Count(_) | Metric::Estimate { .. }) => !broken,
+                    Some(_) => !broken,
                     None => false,
                 };
                 if !ok {
                     problems.push(format!(
                         "'{knob}': {} {name} is {metric:?}; expected {}",
-                        record.key(),
+                        record.id,
                         if broken {
                             format!("not measured: ...{expected}...")
                         } else {

@@ -143,7 +143,7 @@ pub fn compare_files(old: &Path, new: &Path, thresholds: &Thresholds) -> Result<
 fn restrict(mut baseline: Results, options: &Options) -> Results {
     let ids: Vec<&str> = options.plan.selected_labs().map(|l| l.id).collect();
     baseline.labs.retain(|l| ids.contains(&l.id.as_str()));
-    baseline.cases.retain(|c| ids.contains(&c.lab.as_str()));
+    baseline.cases.retain(|c| ids.contains(&c.id.lab.as_str()));
     baseline
 }
 

@@ -31,7 +31,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::results::provenance::Provenance;
-use crate::results::{CaseRecord, Metric, Results, Source, metric};
+use crate::results::metrics::{Family, METRICS, MetricSpec, Rule};
+use crate::results::{CaseId, CaseRecord, Metric, Results, Source};
 
 /// Parses a percentage or tolerance: a finite number, zero or more.
 ///
@@ -106,14 +107,15 @@ impl Missing {
     ///
     /// ```
     /// use heaplab::gate::rules::Missing;
-    /// assert_eq!(Missing::of("peak_bytes"), Missing::Heap);
-    /// assert_eq!(Missing::of("instructions"), Missing::Instructions);
+    /// use heaplab::results::metrics::spec;
+    /// assert_eq!(Missing::of(spec("peak_bytes").unwrap()), Missing::Heap);
+    /// assert_eq!(Missing::of(spec("instructions").unwrap()), Missing::Instructions);
     /// ```
-    pub fn of(metric_name: &str) -> Self {
-        match metric_name {
-            metric::TIME_NS => Missing::Time,
-            metric::INSTRUCTIONS => Missing::Instructions,
-            _ => Missing::Heap,
+    pub fn of(spec: &MetricSpec) -> Self {
+        match spec.family {
+            Family::Heap => Missing::Heap,
+            Family::Time => Missing::Time,
+            Family::Instructions => Missing::Instructions,
         }
     }
 }
@@ -175,7 +177,7 @@ impl Verdict {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row {
     /// `lab/workload/strategy/n`.
-    pub case: String,
+    pub case: CaseId,
     /// Metric name.
     pub metric: &'static str,
     /// Baseline value, when measured.
@@ -196,9 +198,9 @@ pub struct Comparison {
     /// Metrics compared and found unchanged (not listed as rows).
     pub unchanged: usize,
     /// Case keys in the baseline but not in this run.
-    pub missing: Vec<String>,
+    pub missing: Vec<CaseId>,
     /// Case keys in this run but not in the baseline.
-    pub added: Vec<String>,
+    pub added: Vec<CaseId>,
     /// Provenance differences worth a warning: (what, baseline, now).
     pub provenance: Vec<(String, String, String)>,
     /// Provenance differences that make figures incomparable: (what, baseline, now).
@@ -239,7 +241,7 @@ impl Comparison {
             }
         }
         if !self.missing.is_empty() && !closure.allow_missing.contains(&Missing::Cases) {
-            let shown: Vec<&str> = self.missing.iter().take(3).map(String::as_str).collect();
+            let shown: Vec<String> = self.missing.iter().take(3).map(CaseId::to_string).collect();
             reasons.push(format!(
                 "{} baseline case(s) are absent from this run ({}{}); if they were removed on purpose, save a new baseline, or pass --allow-missing cases",
                 self.missing.len(),
@@ -257,10 +259,6 @@ impl Comparison {
     }
 }
 
-fn key(r: &CaseRecord) -> String {
-    crate::plan::case_key(&r.lab, &r.workload, &r.strategy, r.n as usize)
-}
-
 /// Compares `now` against `baseline` (Rust records only).
 ///
 /// ```
@@ -272,11 +270,11 @@ fn key(r: &CaseRecord) -> String {
 /// assert!(compare(&results, &worse, &Thresholds::default()).regressed());
 /// ```
 pub fn compare(baseline: &Results, now: &Results, thresholds: &Thresholds) -> Comparison {
-    let rust = |r: &Results| -> BTreeMap<String, CaseRecord> {
+    let rust = |r: &Results| -> BTreeMap<CaseId, CaseRecord> {
         r.cases
             .iter()
             .filter(|c| c.source == Source::Rust)
-            .map(|c| (key(c), c.clone()))
+            .map(|c| (c.id.clone(), c.clone()))
             .collect()
     };
     let (old, new) = (rust(baseline), rust(now));
@@ -298,13 +296,15 @@ pub fn compare(baseline: &Results, now: &Results, thresholds: &Thresholds) -> Co
     };
     for (case, before) in &old {
         let Some(after) = new.get(case) else { continue };
-        for name in metric::ALL {
+        for spec in &METRICS {
+            let name = spec.name;
             let (b, a) = (before.metrics.get(name), after.metrics.get(name));
             // Time can fail the gate only with --fail-on-time; a comparison
             // of times alone is no comparison.
-            let gated = name != metric::TIME_NS || thresholds.fail_on_time;
-            match (b.and_then(Metric::value), a.and_then(Metric::value)) {
-                (Some(_), Some(_)) => comparison.compared += usize::from(gated),
+            let gated = spec.rule != Rule::Time || thresholds.fail_on_time;
+            let measured = |m: Option<&Metric>| m.is_some_and(Metric::is_measured);
+            match (measured(b), measured(a)) {
+                (true, true) => comparison.compared += usize::from(gated),
                 (before_value, _) => {
                     let why = |side: &str, m: Option<&Metric>| match m {
                         Some(Metric::NotMeasured { not_measured }) => {
@@ -312,21 +312,21 @@ pub fn compare(baseline: &Results, now: &Results, thresholds: &Thresholds) -> Co
                         }
                         _ => format!("{side}: absent"),
                     };
-                    let reason = if before_value.is_some() {
+                    let reason = if before_value {
                         why("this run", a)
                     } else {
                         why("baseline", b)
                     };
                     let gap = comparison
                         .gaps
-                        .entry(Missing::of(name))
+                        .entry(Missing::of(spec))
                         .or_insert((0, reason));
                     gap.0 += 1;
                 }
             }
             let row = judge(
                 case,
-                name,
+                spec,
                 before.metrics.get(name),
                 after.metrics.get(name),
                 thresholds,
@@ -345,15 +345,15 @@ pub fn compare(baseline: &Results, now: &Results, thresholds: &Thresholds) -> Co
 }
 
 fn judge(
-    case: &str,
-    name: &'static str,
+    case: &CaseId,
+    spec: &'static MetricSpec,
     before: Option<&Metric>,
     after: Option<&Metric>,
     t: &Thresholds,
 ) -> Option<Row> {
     let row = |baseline, now, verdict, note: String| Row {
-        case: case.to_owned(),
-        metric: name,
+        case: case.clone(),
+        metric: spec.name,
         baseline,
         now,
         verdict,
@@ -385,16 +385,24 @@ fn judge(
             note,
         ));
     }
+    if let (Metric::Series { series: b }, Metric::Series { series: a }) = (before, after) {
+        let (verdict, note) = if a == b {
+            (Verdict::Unchanged, String::new())
+        } else {
+            (Verdict::Regression, "the series changed".to_owned())
+        };
+        return Some(row(None, None, verdict, note));
+    }
     let (b, a) = (before.value()?, after.value()?);
-    let (verdict, note) = match name {
-        metric::TIME_NS => judge_time(before, after, t),
-        metric::ALLOCS => by_absolute(b, a, t.count_tolerance as f64),
-        metric::INSTRUCTIONS => by_percent(b, a, t.instructions_pct),
-        metric::LIVE_BYTES if b == 0.0 && a > 0.0 => (
+    let (verdict, note) = match spec.rule {
+        Rule::Time => judge_time(before, after, t),
+        Rule::Count => by_absolute(b, a, t.count_tolerance as f64),
+        Rule::Instructions => by_percent(b, a, t.instructions_pct),
+        Rule::Retained if b == 0.0 && a > 0.0 => (
             Verdict::Regression,
-            "new leak: live bytes were 0".to_owned(),
+            "new leak: retained bytes were 0".to_owned(),
         ),
-        _ => by_percent(b, a, t.bytes_tolerance_pct),
+        Rule::Bytes | Rule::Retained | Rule::Series => by_percent(b, a, t.bytes_tolerance_pct),
     };
     Some(row(Some(b), Some(a), verdict, note))
 }
@@ -424,10 +432,8 @@ fn by_percent(b: f64, a: f64, pct: f64) -> (Verdict, String) {
 fn judge_time(before: &Metric, after: &Metric, t: &Thresholds) -> (Verdict, String) {
     let interval = |m: &Metric| match m {
         Metric::Estimate {
-            median,
-            ci_low,
-            ci_high,
-        } => (*median, *ci_low, *ci_high),
+            median, low, high, ..
+        } => (*median, *low, *high),
         other => {
             let v = other.value().unwrap_or(0.0);
             (v, v, v)
@@ -531,7 +537,7 @@ pub type Diff = (String, String, String);
 mod tests {
     use super::*;
     use crate::gate::summary::{markdown, table};
-    use crate::results::example;
+    use crate::results::{example, metric};
 
     fn with(metric: &str, value: Metric) -> Results {
         let mut results = example(&[]);
@@ -546,8 +552,9 @@ mod tests {
     fn time(median: f64, low: f64, high: f64) -> Metric {
         Metric::Estimate {
             median,
-            ci_low: low,
-            ci_high: high,
+            low,
+            high,
+            interval: crate::results::Interval::Ci95,
         }
     }
 
@@ -726,10 +733,10 @@ mod tests {
     fn cases_on_one_side_only_are_reported() {
         let old = example(&[("allocs", 1)]);
         let mut new = example(&[("allocs", 1)]);
-        new.cases[0].strategy = "other".into();
+        new.cases[0].id.strategy = "other".into();
         let c = compare(&old, &new, &Thresholds::default());
-        assert_eq!(c.missing, ["00-example/w/s/1"]);
-        assert_eq!(c.added, ["00-example/w/other/1"]);
+        assert_eq!(c.missing, ["00-example/w/s/1".parse().unwrap()]);
+        assert_eq!(c.added, ["00-example/w/other/1".parse().unwrap()]);
         assert!(!c.regressed());
         assert!(
             c.refusal(&Closure::default())

@@ -8,8 +8,7 @@ use crate::gate::rules::{Comparison, Row, Verdict};
 fn show(v: Option<f64>) -> String {
     match v {
         None => "not measured".to_owned(),
-        Some(v) if v.fract() == 0.0 && v.abs() < 1e15 => format!("{v:.0}"),
-        Some(v) => format!("{v:.1}"),
+        Some(v) => crate::render::number::number(v),
     }
 }
 
@@ -39,7 +38,7 @@ pub fn table(c: &Comparison) -> String {
                 format!("{} ({})", r.verdict.label(), r.note)
             };
             [
-                r.case.clone(),
+                r.case.to_string(),
                 r.metric.to_owned(),
                 show(r.baseline),
                 show(r.now),

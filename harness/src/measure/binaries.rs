@@ -17,7 +17,7 @@ use std::time::Duration;
 use crate::measure::child::{self, Limits, Stream};
 use crate::measure::progress::Progress;
 use crate::plan::{ITEMS_ENV, Item, Plan};
-use crate::results::Metric;
+use crate::results::{CaseId, Metric};
 
 /// The longest a build of the bench binaries may take (a first build on a
 /// fresh 2-core machine takes about three minutes).
@@ -32,9 +32,9 @@ pub const GIVE_UP_AFTER: usize = 3;
 /// What a measurement family produced.
 #[derive(Debug, Default)]
 pub struct Outcome {
-    /// Values by case key (`lab/workload/strategy/n`): measured, or not
-    /// measured with the reason (a panic, a time-out).
-    pub metrics: BTreeMap<String, Metric>,
+    /// Values by case: measured, or not measured with the reason (a
+    /// panic, a time-out).
+    pub metrics: BTreeMap<CaseId, Metric>,
     /// Why every case without an entry in `metrics` has none (a tool
     /// missing, the family gave up), if known.
     pub unmeasured: Option<String>,
@@ -265,7 +265,7 @@ pub fn resumable(
 pub fn settle(
     what: &str,
     items: &[Item],
-    mut metrics: BTreeMap<String, Metric>,
+    mut metrics: BTreeMap<CaseId, Metric>,
     resumed: Resumed,
     log: &Path,
     progress: &Progress,
@@ -276,7 +276,7 @@ pub fn settle(
             failures.push(format!("{what}: {verdict}"));
             continue;
         };
-        let key = item.key();
+        let key = item.id();
         if metrics.contains_key(&key) {
             continue;
         }

@@ -32,19 +32,29 @@ pub struct HeapFigures {
     pub bytes: u64,
     /// Most bytes live at once (bytes).
     pub peak_bytes: u64,
-    /// Bytes still live after the output was dropped: leaked (bytes).
+    /// Bytes still live after the output was dropped (bytes): retained by
+    /// the case's environment, or leaked where nothing should be held.
     pub live_bytes: u64,
 }
 
 impl HeapFigures {
-    /// The figures as named metrics.
-    pub fn metrics(&self) -> [(&'static str, Metric); 4] {
-        [
-            (metric::ALLOCS, Metric::Count(self.allocs)),
-            (metric::BYTES, Metric::Count(self.bytes)),
-            (metric::PEAK_BYTES, Metric::Count(self.peak_bytes)),
-            (metric::LIVE_BYTES, Metric::Count(self.live_bytes)),
-        ]
+    /// The figure of the heap metric `name` (see the metric table).
+    ///
+    /// ```
+    /// use heaplab::measure::heap::HeapFigures;
+    /// use heaplab::results::Metric;
+    /// let figures = HeapFigures { allocs: 1, bytes: 8, peak_bytes: 8, live_bytes: 0 };
+    /// assert_eq!(figures.metric("bytes"), Metric::Count(8));
+    /// assert!(figures.metric("time_ns").value().is_none());
+    /// ```
+    pub fn metric(&self, name: &str) -> Metric {
+        match name {
+            metric::ALLOCS => Metric::Count(self.allocs),
+            metric::BYTES => Metric::Count(self.bytes),
+            metric::PEAK_BYTES => Metric::Count(self.peak_bytes),
+            metric::LIVE_BYTES => Metric::Count(self.live_bytes),
+            other => Metric::missing(format!("the heap family does not measure {other}")),
+        }
     }
 }
 

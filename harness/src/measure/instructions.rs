@@ -13,7 +13,6 @@ use std::path::Path;
 use crate::measure::binaries::{self, Event, Job, Outcome};
 use crate::measure::child::Stream;
 use crate::measure::progress::Progress;
-use crate::plan::ident;
 use crate::results::Metric;
 
 /// Counts instructions for `items` (the plan's) with the instructions
@@ -51,7 +50,7 @@ pub fn measure(job: &Job<'_>, runner: &Path, progress: &mut Progress) -> Outcome
     let by_ident: BTreeMap<String, usize> = items
         .iter()
         .enumerate()
-        .map(|(k, item)| (ident(&item.key()), k))
+        .map(|(k, item)| (item.id().ident(), k))
         .collect();
     let mut metrics = BTreeMap::new();
     let resumed = binaries::resumable(
@@ -74,8 +73,8 @@ pub fn measure(job: &Job<'_>, runner: &Path, progress: &mut Progress) -> Outcome
             }
             let (id, ir) = parse_summary(line)?;
             let k = *by_ident.get(&id)?;
-            let key = items[k].key();
-            progress.step(&key);
+            let key = items[k].id();
+            progress.step(&key.to_string());
             metrics.insert(key, Metric::Count(ir));
             Some(Event::Finished(k))
         },

@@ -23,16 +23,18 @@ use crate::error::Error;
 use crate::measure::child::Limits;
 use crate::measure::progress::Progress;
 use crate::plan::{Item, Plan};
-use crate::render::report;
+use crate::render::{readme, report};
 use crate::results::files;
 use crate::results::provenance::Provenance;
+use crate::results::metrics::{self, METRICS, MetricSpec};
 use crate::results::{
-    CaseRecord, FactRecord, LabRecord, Metric, Results, SCHEMA_VERSION, Source, metric,
+    CaseId, CaseRecord, FactRecord, LabRecord, Metric, Results, SCHEMA_VERSION, Source,
 };
 use binaries::{Executables, Outcome};
 
 pub mod binaries;
 pub mod child;
+pub mod events;
 pub mod heap;
 pub mod instructions;
 pub mod progress;
@@ -162,7 +164,7 @@ enum Stage<T> {
     Done(T),
 }
 
-type HeapMap = BTreeMap<String, Result<heap::HeapFigures, String>>;
+type HeapMap = BTreeMap<CaseId, Result<heap::HeapFigures, String>>;
 
 /// Everything measured so far in one run.
 struct State<'a> {
@@ -179,56 +181,36 @@ impl State<'_> {
         self.items
             .iter()
             .map(|item| {
-                let key = item.key();
-                let mut metrics = BTreeMap::new();
-                let heap_names = [
-                    metric::ALLOCS,
-                    metric::BYTES,
-                    metric::PEAK_BYTES,
-                    metric::LIVE_BYTES,
-                ];
-                match &self.heap {
-                    Stage::Done(map) => match map.get(&key) {
-                        Some(Ok(figures)) => {
-                            metrics.extend(figures.metrics().map(|(k, v)| (k.to_owned(), v)))
-                        }
-                        Some(Err(why)) => metrics.extend(
-                            heap_names.map(|k| (k.to_owned(), Metric::missing(why.clone()))),
-                        ),
-                        None => metrics.extend(heap_names.map(|k| {
-                            (
-                                k.to_owned(),
-                                Metric::missing("the heap family never reached this case"),
-                            )
-                        })),
-                    },
-                    other => metrics.extend(
-                        heap_names.map(|k| (k.to_owned(), not_yet(other.state(), Family::Heap))),
-                    ),
-                }
-                metrics.insert(
-                    metric::TIME_NS.to_owned(),
-                    pick(&self.time, &key, Family::Time, "criterion"),
-                );
-                metrics.insert(
-                    metric::INSTRUCTIONS.to_owned(),
-                    pick(
-                        &self.instructions,
-                        &key,
-                        Family::Instructions,
-                        "iai-callgrind",
-                    ),
-                );
+                let id = item.id();
+                let metrics = METRICS
+                    .iter()
+                    .map(|spec| (spec.name.to_owned(), self.metric(&id, spec)))
+                    .collect();
                 CaseRecord {
-                    lab: item.lab.id.to_owned(),
-                    workload: item.case.workload.to_owned(),
-                    strategy: item.case.strategy.to_owned(),
-                    n: item.n as u64,
+                    id,
                     source: Source::Rust,
                     metrics,
                 }
             })
             .collect()
+    }
+
+    /// The value of one metric of one case, or why there is none.
+    fn metric(&self, id: &CaseId, spec: &MetricSpec) -> Metric {
+        match spec.family {
+            metrics::Family::Heap => match &self.heap {
+                Stage::Done(map) => match map.get(id) {
+                    Some(Ok(figures)) => figures.metric(spec.name),
+                    Some(Err(why)) => Metric::missing(why.clone()),
+                    None => Metric::missing("the heap family never reached this case"),
+                },
+                other => not_yet(other.state(), Family::Heap),
+            },
+            metrics::Family::Time => pick(&self.time, id, Family::Time, "criterion"),
+            metrics::Family::Instructions => {
+                pick(&self.instructions, id, Family::Instructions, "iai-callgrind")
+            }
+        }
     }
 
     fn results(&self, plan: &Plan, provenance: &Provenance) -> Results {
@@ -244,6 +226,10 @@ impl State<'_> {
                     source: Source::Rust,
                 })
                 .collect();
+            let python_timing = match self.python.get(lab.id) {
+                Some(Stage::Done(Ok(run))) => run.timing.clone(),
+                _ => None,
+            };
             let python_not_measured = match self.python.get(lab.id) {
                 Some(Stage::Done(Ok(run))) if run.not_measured.is_some() => {
                     run.not_measured.clone()
@@ -275,6 +261,7 @@ impl State<'_> {
                     .collect(),
                 python_not_measured,
                 keeps_output: lab.keeps_output.iter().map(|w| (*w).to_owned()).collect(),
+                python_timing,
             });
         }
         Results {
@@ -316,7 +303,7 @@ fn not_yet(skipped: Option<bool>, family: Family) -> Metric {
 }
 
 /// The family's value for `key`, or why there is none.
-fn pick(stage: &Stage<Outcome>, key: &str, family: Family, tool: &str) -> Metric {
+fn pick(stage: &Stage<Outcome>, key: &CaseId, family: Family, tool: &str) -> Metric {
     let Stage::Done(outcome) = stage else {
         return not_yet(stage.state(), family);
     };
@@ -567,13 +554,13 @@ pub fn bench(root: &Path, options: &Options) -> Result<Summary, Error> {
                 Ok(()) => {
                     let progress = Progress::new("python", 1);
                     progress.message(&format!("{}/python/reference.py", lab.id));
-                    let sizes = python_sizes(plan, lab);
+                    let counterparts =
+                        python::Counterpart::of(lab, |case| plan.mode.sizes(case));
                     let outcome = python::run(
                         root,
-                        lab.id,
-                        lab.cases.len(),
-                        &sizes,
-                        plan.mode.python_repeats(),
+                        lab,
+                        &counterparts,
+                        plan.mode.python_timing(),
                         &per_case,
                         &work.join(format!("python-{}.log", lab.id)),
                     );
@@ -601,7 +588,7 @@ pub fn bench(root: &Path, options: &Options) -> Result<Summary, Error> {
     }
 
     let results = state.results(plan, &provenance);
-    let summary = save(results, &options.out, &run_dir, &run_id, failures)?;
+    let summary = save(root, results, &options.out, &run_dir, &run_id, failures)?;
     // The bench homes are large and rebuilt every run; the logs stay.
     for home in ["criterion", "iai"] {
         let _ = std::fs::remove_dir_all(work.join(home));
@@ -617,24 +604,6 @@ pub fn bench(root: &Path, options: &Options) -> Result<Summary, Error> {
         summary.report.display()
     );
     Ok(summary)
-}
-
-/// Each workload of `lab` at the sizes its cases have in this plan.
-fn python_sizes(plan: &Plan, lab: &heaplab_core::Lab) -> Vec<(&'static str, Vec<usize>)> {
-    lab.workloads()
-        .into_iter()
-        .map(|workload| {
-            let mut ns: Vec<usize> = lab
-                .cases
-                .iter()
-                .filter(|c| c.workload == workload)
-                .flat_map(|c| plan.mode.sizes(c))
-                .collect();
-            ns.sort_unstable();
-            ns.dedup();
-            (workload, ns)
-        })
-        .collect()
 }
 
 /// Runs one family of the bench binaries with its progress line ("3 of 70
@@ -682,13 +651,13 @@ fn measure_heap(
     let mut progress = Progress::new("heap", items.len());
     let mut map = BTreeMap::new();
     for item in items {
-        let key = item.key();
+        let key = item.id();
         let result = heap::measure(&exe, item, limits);
         if let Err(why) = &result {
             progress.note(&format!("{key}: {why}"));
             failures.push(format!("heap {key}: {why}"));
         }
-        progress.step(&key);
+        progress.step(&key.to_string());
         map.insert(key, result);
     }
     let ok = map.values().filter(|r| r.is_ok()).count();
@@ -698,11 +667,12 @@ fn measure_heap(
 
 /// Writes `out/latest.json`, `run_dir/{results.json,README.md}` and the report.
 fn save(
+    root: &Path,
     results: Results,
     out: &Path,
     run_dir: &Path,
     run_id: &str,
-    failures: Vec<String>,
+    mut failures: Vec<String>,
 ) -> Result<Summary, Error> {
     results.save(&run_dir.join("results.json"))?;
     files::write_atomic(
@@ -712,6 +682,15 @@ fn save(
     let latest = out.join("latest.json");
     results.save(&latest)?;
     report::write(&results, out, "latest.json")?;
+    // The READMEs quote the committed results: refreshed with them.
+    match readme::update_if_committed(root, &latest, out, &results) {
+        Ok(changed) => {
+            for path in changed {
+                eprintln!("heaplab bench: updated the figures in {}", path.display());
+            }
+        }
+        Err(e) => failures.push(format!("README figures not updated: {e}")),
+    }
     Ok(Summary {
         results,
         latest,

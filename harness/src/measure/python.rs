@@ -2,9 +2,12 @@
 //!
 //! The scripts use the standard library only and share
 //! `harness/python/heaplab_ref.py`, which measures with tracemalloc and
-//! `perf_counter_ns` and prints the same metric names as the Rust side, as
-//! JSON Lines: one record per case as soon as it is measured, then a
-//! closing line with the facts. The interpreter is `python3`, or `$PYTHON`
+//! `perf_counter_ns` and prints the metric table's names, as JSON Lines:
+//! one record per case as soon as it is measured, then a closing line with
+//! the facts and how times were taken. Each counterpart a Rust case names
+//! (`Case::with_python`) is asked for at its Rust cases' sizes
+//! (`--case workload/strategy=n,...`), and the lab's constants are passed
+//! in (`--constants`), never retyped in Python. The interpreter is `python3`, or `$PYTHON`
 //! when set; it must be CPython 3.9 or newer (`tracemalloc.reset_peak`).
 //! A missing or too old interpreter, or a missing script, is a reason
 //! ("not measured: ..."), not an error. A case that hangs or crashes the
@@ -16,9 +19,13 @@ use std::process::Command;
 
 use serde::Deserialize;
 
+use heaplab_core::{Case, Constant, Lab};
+
 use crate::measure::binaries::{self, Event};
 use crate::measure::child::{Limits, Stream};
-use crate::results::{CaseRecord, FactRecord, Metric, Source};
+use crate::measure::events::Started;
+use crate::results::metrics::METRICS;
+use crate::results::{CaseId, CaseRecord, FactRecord, Metric, Source};
 
 /// Environment variable naming the Python interpreter.
 pub const PYTHON_ENV: &str = "PYTHON";
@@ -79,6 +86,8 @@ pub struct PythonRun {
     /// Why the lab has no CPython figures, when the script broke before
     /// giving any (also listed in `failures`).
     pub not_measured: Option<String>,
+    /// How the script took its times, as it said.
+    pub timing: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -105,6 +114,7 @@ struct End {
     python: String,
     facts: Vec<DocFact>,
     records: usize,
+    timing: String,
 }
 
 #[derive(Deserialize)]
@@ -124,10 +134,101 @@ struct DocFact {
     unit: String,
 }
 
-/// Runs `root/labs/<lab>/python/reference.py`, each workload at its own
-/// sizes (`workload`, sizes); workloads not listed are not run. `cases` is
-/// the lab's number of Rust cases (the script has at most as many per
-/// size). Each measurement may take `limits.stall`; the log goes to `log`.
+/// How the references take their times (see `harness/python/heaplab_ref.py`):
+/// each repeat lasts at least `min_time_ms` (runs per repeat chosen like
+/// timeit's autorange, the calibration serving as warm-up), up to
+/// `repeats` repeats within `budget_ms`, never fewer than 3 (or `repeats`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timing {
+    /// Most repeats.
+    pub repeats: usize,
+    /// Least duration of one repeat, in milliseconds.
+    pub min_time_ms: u64,
+    /// Time for all repeats of one case, in milliseconds.
+    pub budget_ms: u64,
+}
+
+/// One CPython counterpart to measure: its workload and strategy, and the
+/// sizes its Rust cases run at in this plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Counterpart {
+    /// The workload.
+    pub workload: &'static str,
+    /// The reference script's strategy name.
+    pub strategy: &'static str,
+    /// Ascending sizes.
+    pub sizes: Vec<usize>,
+}
+
+impl Counterpart {
+    /// Every counterpart `lab` names (`Case::with_python`), each at the
+    /// union of the sizes its Rust cases have under `sizes_of`.
+    ///
+    /// ```
+    /// use heaplab::measure::python::Counterpart;
+    /// let lab = heaplab::registry::find("04").unwrap();
+    /// let all = Counterpart::of(lab, |case| case.sizes.to_vec());
+    /// assert!(all.iter().any(|c| c.workload == "create" && c.strategy == "slots"));
+    /// ```
+    pub fn of(lab: &Lab, sizes_of: impl Fn(&Case) -> Vec<usize>) -> Vec<Counterpart> {
+        let mut all: Vec<Counterpart> = Vec::new();
+        for case in &lab.cases {
+            let Some(strategy) = case.python else {
+                continue;
+            };
+            let sizes = sizes_of(case);
+            match all
+                .iter_mut()
+                .find(|c| c.workload == case.workload && c.strategy == strategy)
+            {
+                Some(known) => known.sizes.extend(sizes),
+                None => all.push(Counterpart {
+                    workload: case.workload,
+                    strategy,
+                    sizes,
+                }),
+            }
+        }
+        for c in &mut all {
+            c.sizes.sort_unstable();
+            c.sizes.dedup();
+        }
+        all
+    }
+
+    /// The script's `--case` argument: `workload/strategy=n,n,...`.
+    pub fn arg(&self) -> String {
+        let sizes: Vec<String> = self.sizes.iter().map(usize::to_string).collect();
+        format!("{}/{}={}", self.workload, self.strategy, sizes.join(","))
+    }
+}
+
+/// The lab's constants as the JSON object the references read
+/// (`--constants`): what both implementations share is typed once, in Rust.
+///
+/// ```
+/// let lab = heaplab::registry::find("09").unwrap();
+/// let json = heaplab::measure::python::constants(lab);
+/// assert_eq!(json["VALUE_BYTES"], 256);
+/// ```
+pub fn constants(lab: &Lab) -> serde_json::Value {
+    lab.constants
+        .iter()
+        .map(|(name, value)| {
+            let json = match value {
+                Constant::Int(v) => serde_json::json!(v),
+                Constant::Float(v) => serde_json::json!(v),
+                Constant::Text(v) => serde_json::json!(v),
+            };
+            ((*name).to_owned(), json)
+        })
+        .collect::<serde_json::Map<_, _>>()
+        .into()
+}
+
+/// Runs `root/labs/<lab>/python/reference.py` over `counterparts`, with
+/// the lab's constants and `timing`. Each measurement may take
+/// `limits.stall`; the log goes to `log`.
 ///
 /// # Errors
 ///
@@ -136,65 +237,81 @@ struct DocFact {
 /// misbehaves is reported in [`PythonRun::failures`] instead.
 pub fn run(
     root: &Path,
-    lab: &str,
-    cases: usize,
-    sizes: &[(&str, Vec<usize>)],
-    repeats: usize,
+    lab: &Lab,
+    counterparts: &[Counterpart],
+    timing: Timing,
     limits: &Limits,
     log: &Path,
 ) -> Result<PythonRun, String> {
     let python = interpreter();
+    let lab_id = lab.id;
     let script = root
         .join("labs")
-        .join(lab)
+        .join(lab_id)
         .join("python")
         .join("reference.py");
     if !script.is_file() {
         return Err(format!("no reference script at {}", script.display()));
     }
+    let constants = constants(lab).to_string();
     let mut out = PythonRun::default();
     let mut records: BTreeMap<usize, CaseRecord> = BTreeMap::new();
     let mut end: Option<End> = None;
     let mut malformed: Vec<String> = Vec::new();
-    let mut starts: BTreeMap<usize, (String, String, u64)> = BTreeMap::new();
-    // At most one measurement per case and size: a bound, so a script
-    // that keeps failing further on cannot be restarted without end.
-    let most = sizes.iter().map(|(_, ns)| ns.len()).sum::<usize>() * cases.max(1);
+    let mut starts: BTreeMap<usize, CaseId> = BTreeMap::new();
+    // Exactly one measurement per counterpart and size.
+    let total = counterparts.iter().map(|c| c.sizes.len()).sum::<usize>();
     let resumed = binaries::resumable(
-        &format!("{lab} reference.py"),
-        most,
+        &format!("{lab_id} reference.py"),
+        total,
         limits,
         log,
         |start| {
             let mut cmd = Command::new(&python);
             cmd.arg(&script);
-            for (workload, ns) in sizes {
-                let ns: Vec<String> = ns.iter().map(usize::to_string).collect();
-                cmd.arg("--sizes")
-                    .arg(format!("{workload}={}", ns.join(",")));
+            for counterpart in counterparts {
+                cmd.arg("--case").arg(counterpart.arg());
             }
-            cmd.arg("--repeats")
-                .arg(repeats.to_string())
+            cmd.arg("--constants")
+                .arg(&constants)
+                .arg("--repeats")
+                .arg(timing.repeats.to_string())
+                .arg("--min-time-ms")
+                .arg(timing.min_time_ms.to_string())
+                .arg("--budget-ms")
+                .arg(timing.budget_ms.to_string())
                 .arg("--skip")
                 .arg(start.to_string());
             cmd
         },
         |stream, line| match stream {
             Stream::Err => {
-                let (k, id) = started(line)?;
-                starts.insert(k, id);
-                Some(Event::Started(k))
+                let started = Started::parse(line)?;
+                starts.insert(started.index, started.case);
+                Some(Event::Started(started.index))
             }
             Stream::Out => {
                 if let Ok(indexed) = serde_json::from_str::<Indexed>(line) {
                     let k = indexed.index;
+                    let mut metrics = indexed.record.metrics;
+                    // What the reference does not measure, it may leave out.
+                    for spec in &METRICS {
+                        metrics.entry(spec.name.to_owned()).or_insert_with(|| {
+                            Metric::missing(format!(
+                                "the CPython reference does not measure {}",
+                                spec.label
+                            ))
+                        });
+                    }
                     let record = CaseRecord {
-                        lab: lab.to_owned(),
-                        workload: indexed.record.workload,
-                        strategy: indexed.record.strategy,
-                        n: indexed.record.n,
+                        id: CaseId::new(
+                            lab_id,
+                            &indexed.record.workload,
+                            &indexed.record.strategy,
+                            indexed.record.n,
+                        ),
                         source: Source::Python,
-                        metrics: indexed.record.metrics,
+                        metrics,
                     };
                     match record.validate() {
                         Ok(()) => {
@@ -225,25 +342,23 @@ pub fn run(
         let reason = format!("the case {verdict} (log: {})", log.display());
         // The case's record says why it has no figures, when its progress
         // line named it validly; the failure is reported either way.
-        let record = starts.remove(&k).map(|(workload, strategy, n)| CaseRecord {
-            lab: lab.to_owned(),
-            workload,
-            strategy,
-            n,
+        let record = starts.remove(&k).map(|id| CaseRecord {
+            id,
             source: Source::Python,
-            metrics: crate::results::metric::ALL
+            metrics: METRICS
                 .iter()
-                .map(|m| ((*m).to_owned(), Metric::missing(reason.clone())))
+                .map(|m| (m.name.to_owned(), Metric::missing(reason.clone())))
                 .collect(),
         });
         match record {
             Some(record)
                 if !records.contains_key(&k)
+                    && record.id.lab == lab_id
                     && record.validate().is_ok()
-                    && !records.values().any(|r| r.key() == record.key()) =>
+                    && !records.values().any(|r| r.id == record.id) =>
             {
                 out.failures
-                    .push(format!("{} (CPython): {reason}", record.key()));
+                    .push(format!("{} (CPython): {reason}", record.id));
                 records.insert(k, record);
             }
             _ => out.failures.push(format!(
@@ -273,11 +388,11 @@ pub fn run(
         );
         return Ok(out);
     };
-    if end.lab != lab {
+    if end.lab != lab_id {
         broken(
             &mut out,
             format!(
-                "{} reports lab '{}', expected '{lab}'",
+                "{} reports lab '{}', expected '{lab_id}'",
                 script.display(),
                 end.lab
             ),
@@ -286,27 +401,36 @@ pub fn run(
     }
     let mut seen = std::collections::BTreeSet::new();
     for record in records.into_values() {
-        if seen.insert((record.workload.clone(), record.strategy.clone(), record.n)) {
+        let asked = counterparts.iter().any(|c| {
+            c.workload == record.id.workload
+                && c.strategy == record.id.strategy
+                && c.sizes.contains(&(record.id.n as usize))
+        });
+        if !asked {
+            out.failures.push(format!(
+                "{} printed {}, which it was not asked for",
+                script.display(),
+                record.id
+            ));
+        } else if seen.insert(record.id.clone()) {
             out.cases.push(record);
         } else {
             out.failures.push(format!(
-                "{} printed {}/{}/{} twice",
+                "{} printed {} twice",
                 script.display(),
-                record.workload,
-                record.strategy,
-                record.n
+                record.id
             ));
         }
     }
-    let missing = end.records.saturating_sub(out.cases.len());
-    if missing > 0 && out.failures.is_empty() {
+    if (end.records != total || out.cases.len() != total) && out.failures.is_empty() {
         out.failures.push(format!(
-            "{} announced {} records and printed {}",
+            "{} was asked for {total} records, announced {} and printed {}",
             script.display(),
             end.records,
             out.cases.len()
         ));
     }
+    out.timing = Some(end.timing);
     out.facts = end
         .facts
         .into_iter()
@@ -319,26 +443,6 @@ pub fn run(
         })
         .collect();
     Ok(out)
-}
-
-/// The measurement index and `(workload, strategy, n)` of a
-/// `[k/N] python LAB WORKLOAD/STRATEGY/n` progress line.
-fn started(line: &str) -> Option<(usize, (String, String, u64))> {
-    let (counter, rest) = line.trim_start().strip_prefix('[')?.split_once(']')?;
-    let rest = rest.trim_start().strip_prefix("python ")?;
-    let k = counter
-        .split('/')
-        .next()?
-        .trim()
-        .parse::<usize>()
-        .ok()?
-        .checked_sub(1)?;
-    let (_lab, id) = rest.trim().split_once(' ')?;
-    let mut parts = id.rsplitn(3, '/');
-    let n = parts.next()?.parse().ok()?;
-    let strategy = parts.next()?.to_owned();
-    let workload = parts.next()?.to_owned();
-    Some((k, (workload, strategy, n)))
 }
 
 fn clip(line: &str) -> String {

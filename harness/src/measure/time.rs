@@ -15,8 +15,8 @@ use serde::Deserialize;
 use crate::measure::binaries::{self, Event, Job, Outcome};
 use crate::measure::child::Stream;
 use crate::measure::progress::Progress;
-use crate::plan::case_key;
-use crate::results::Metric;
+use crate::measure::events::Started;
+use crate::results::{self, CaseId, Metric};
 
 #[derive(Deserialize)]
 struct BenchmarkJson {
@@ -60,11 +60,9 @@ pub fn measure(job: &Job<'_>, progress: &mut Progress) -> Outcome {
             cmd
         },
         |stream, line| {
-            let k = started(stream, line)?;
-            if let Some(item) = items.get(k) {
-                progress.step(&item.key());
-            }
-            Some(Event::Started(k))
+            let started = Started::parse(line).filter(|_| stream == Stream::Err)?;
+            progress.step(&started.case.to_string());
+            Some(Event::Started(started.index))
         },
     );
     let mut metrics = BTreeMap::new();
@@ -74,17 +72,6 @@ pub fn measure(job: &Job<'_>, progress: &mut Progress) -> Outcome {
         }
     }
     binaries::settle("time", items, metrics, resumed, &log, progress)
-}
-
-/// The item index of a `[k/N] time KEY` line (printed as each case starts).
-fn started(stream: Stream, line: &str) -> Option<usize> {
-    if stream != Stream::Err {
-        return None;
-    }
-    let (counter, rest) = line.trim_start().strip_prefix('[')?.split_once(']')?;
-    rest.trim_start().strip_prefix("time ")?;
-    let k: usize = counter.split('/').next()?.trim().parse().ok()?;
-    k.checked_sub(1)
 }
 
 /// Every `new/benchmark.json` under criterion's home.
@@ -104,28 +91,29 @@ fn benchmark_files(dir: &Path) -> Vec<PathBuf> {
     found
 }
 
-fn read_estimate(benchmark_json: &Path) -> Option<(String, Metric)> {
+fn read_estimate(benchmark_json: &Path) -> Option<(CaseId, Metric)> {
     let id: BenchmarkJson =
         serde_json::from_str(&std::fs::read_to_string(benchmark_json).ok()?).ok()?;
     let estimates_path = benchmark_json.with_file_name("estimates.json");
     let estimates: Estimates =
         serde_json::from_str(&std::fs::read_to_string(estimates_path).ok()?).ok()?;
     let (lab, workload) = id.group_id.split_once('/')?;
-    let n: usize = id.value_str?.parse().ok()?;
-    let key = case_key(lab, workload, &id.function_id?, n);
+    let n: u64 = id.value_str?.parse().ok()?;
+    let key = CaseId::new(lab, workload, &id.function_id?, n);
     let median = estimates.median;
     Some((
         key,
         Metric::Estimate {
             median: median.point_estimate,
-            ci_low: median
+            low: median
                 .confidence_interval
                 .lower_bound
                 .min(median.point_estimate),
-            ci_high: median
+            high: median
                 .confidence_interval
                 .upper_bound
                 .max(median.point_estimate),
+            interval: results::Interval::Ci95,
         },
     ))
 }

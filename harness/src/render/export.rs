@@ -2,26 +2,16 @@
 //!
 //! BMF is a JSON object: benchmark name → measure slug → `{value,
 //! lower_value?, upper_value?}`. Each Rust case record becomes one
-//! benchmark named `lab/workload/strategy/n`, with the measures `latency`
-//! (ns, with the confidence interval as lower/upper values),
-//! `instructions`, `allocations`, `bytes`, `peak-bytes` and `live-bytes`.
-//! BMF cannot say "not measured", so an unmeasured metric is left out
-//! rather than sent as a number; CPython records are not exported.
+//! benchmark named by its [`CaseId`](crate::results::CaseId), with one
+//! measure per scalar metric of the table, under the metric's export slug
+//! (`latency` carries its interval as lower/upper values). BMF cannot say
+//! "not measured" and has no series, so those are left out rather than
+//! sent as numbers; CPython records are not exported.
 
 use serde_json::{Map, Value, json};
 
-use crate::plan::case_key;
-use crate::results::{Metric, Results, Source, metric};
-
-/// heaplab metric name → BMF measure slug.
-pub const MEASURES: [(&str, &str); 6] = [
-    (metric::TIME_NS, "latency"),
-    (metric::INSTRUCTIONS, "instructions"),
-    (metric::ALLOCS, "allocations"),
-    (metric::BYTES, "bytes"),
-    (metric::PEAK_BYTES, "peak-bytes"),
-    (metric::LIVE_BYTES, "live-bytes"),
-];
+use crate::results::metrics::METRICS;
+use crate::results::{Metric, Results, Source};
 
 /// The results as a BMF document.
 ///
@@ -29,32 +19,23 @@ pub const MEASURES: [(&str, &str); 6] = [
 /// let results = heaplab::results::example(&[("allocs", 3)]);
 /// let bmf = heaplab::render::export::bmf(&results);
 /// assert_eq!(bmf["00-example/w/s/1"]["allocations"]["value"], 3.0);
+/// assert_eq!(bmf["00-example/w/s/1"].as_object().unwrap().len(), 6);
 /// ```
 pub fn bmf(results: &Results) -> Value {
     let mut doc = Map::new();
     for record in results.cases.iter().filter(|r| r.source == Source::Rust) {
         let mut measures = Map::new();
-        for (name, slug) in MEASURES {
-            let value = match record.metrics.get(name) {
+        for spec in &METRICS {
+            let value = match record.metrics.get(spec.name) {
                 Some(Metric::Count(v)) => json!({ "value": *v as f64 }),
                 Some(Metric::Estimate {
-                    median,
-                    ci_low,
-                    ci_high,
-                }) => {
-                    json!({ "value": median, "lower_value": ci_low, "upper_value": ci_high })
-                }
-                Some(Metric::NotMeasured { .. }) | None => continue,
+                    median, low, high, ..
+                }) => json!({ "value": median, "lower_value": low, "upper_value": high }),
+                Some(Metric::Series { .. } | Metric::NotMeasured { .. }) | None => continue,
             };
-            measures.insert(slug.to_owned(), value);
+            measures.insert(spec.export.to_owned(), value);
         }
-        let name = case_key(
-            &record.lab,
-            &record.workload,
-            &record.strategy,
-            record.n as usize,
-        );
-        doc.insert(name, Value::Object(measures));
+        doc.insert(record.id.to_string(), Value::Object(measures));
     }
     Value::Object(doc)
 }

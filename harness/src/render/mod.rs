@@ -3,6 +3,7 @@
 //! ([`export`]), and the figure blocks of the READMEs ([`readme`]).
 
 pub mod export;
+pub mod number;
 pub mod plot;
 pub mod readme;
 pub mod report;

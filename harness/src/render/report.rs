@@ -7,6 +7,8 @@ use std::path::Path;
 use crate::error::Error;
 use crate::render::plot::{self, Panel, Series};
 use crate::results::files::write_atomic;
+use crate::render::number::number;
+use crate::results::metrics::{self, METRICS, MetricSpec, Shown};
 use crate::results::{CaseRecord, LabRecord, Metric, Results, Source, metric};
 
 /// The report's file name inside the output directory.
@@ -72,18 +74,31 @@ fn header(md: &mut String, results: &Results, source: &str) {
     for (k, v) in rows {
         let _ = writeln!(md, "| {k} | {v} |");
     }
+    let _ = writeln!(md, "\n## How to read the tables\n");
     let _ = writeln!(
         md,
-        "\n## How to read the tables\n\n\
-         Every figure is per unit of `n` (\"per op\": per object created, per loop iteration, per handle), \
-         except **peak** and **live**, which are totals for the whole case in bytes.\n\n\
-         - **ns/op**: criterion's median wall time, with its 95% confidence interval; system allocator.\n\
-         - **allocs/op**, **bytes/op**: heap blocks and bytes requested, counted exactly by dhat.\n\
-         - **peak**: most bytes live at once. **live**: bytes still allocated after the case dropped its output — a leak.\n\
-         - **Ir/op**: instructions executed, counted by callgrind (iai-callgrind); setup excluded.\n\
-         - **CPython** columns: the lab's `python/reference.py`, counterpart strategy named in the column; \
-         peak from tracemalloc, time the median of repeats (interval: fastest to slowest).\n\
-         - Setup (building the input) is never measured; dropping the output is measured by the heap columns only.\n"
+        "Each workload has one table: a row per Rust strategy and size, then a row per CPython \
+         counterpart and size (the lab's `python/reference.py`). Every column has one unit for both \
+         languages: per op is divided by `n` (per object created, per loop iteration, per lookup), \
+         total is for the whole case.\n"
+    );
+    for spec in &METRICS {
+        let _ = writeln!(
+            md,
+            "- **{}** ({}): {}.",
+            spec.label,
+            match spec.shown {
+                Shown::PerOp => "per op",
+                Shown::Total => "total",
+            },
+            spec.about
+        );
+    }
+    let _ = writeln!(
+        md,
+        "- **interval**: of the time, per op; its kind is named in the cell (`95% CI` or `range`).\n\
+         - Setup (building the input) is never measured; dropping the output is measured by the heap \
+         columns only. CPython has no allocation totals or instruction counts: those cells say why.\n"
     );
     let _ = writeln!(md, "## Labs\n");
     for lab in &results.labs {
@@ -111,7 +126,7 @@ fn anchor(heading: &str) -> String {
         .collect()
 }
 
-/// Footnotes for "not measured" cells, numbered per lab section.
+/// Footnotes for "not measured" cells, numbered per table.
 #[derive(Default)]
 struct Notes {
     reasons: Vec<String>,
@@ -137,79 +152,41 @@ impl Notes {
     }
 }
 
-/// How a metric cell is shown: per op (divided by n) or total.
-#[derive(Clone, Copy)]
-enum Shown {
-    PerOp,
-    Total,
-}
-
-/// Why a cell has no record behind it.
-const NO_RECORD: &str = "no record of this case at this size in the results";
-
-fn cell(notes: &mut Notes, record: Option<&CaseRecord>, name: &str, shown: Shown) -> String {
-    let Some(record) = record else {
-        return notes.cell(NO_RECORD);
-    };
-    let n = record.n as f64;
-    let scale = |v: f64| match shown {
-        Shown::PerOp => v / n,
+/// One metric of one record, as the metric table says to show it.
+fn cell(notes: &mut Notes, record: &CaseRecord, spec: &MetricSpec) -> String {
+    let scale = |v: f64| match spec.shown {
+        Shown::PerOp => v / record.id.n as f64,
         Shown::Total => v,
     };
-    match record.metrics.get(name) {
-        None => notes.cell(&format!("{name} is absent from this record")),
+    match record.metrics.get(spec.name) {
+        None => notes.cell(&format!("{} is absent from this record", spec.name)),
         Some(Metric::NotMeasured { not_measured }) => notes.cell(not_measured),
-        Some(Metric::Count(v)) => number(scale(*v as f64)),
-        Some(Metric::Estimate { median, .. }) => number(scale(*median)),
+        Some(Metric::Series { series }) => format!("{} points", series.len()),
+        Some(metric) => metric.value().map(scale).map_or_else(String::new, number),
     }
 }
 
-/// The time interval per op, or the same "not measured" note as the time cell.
-fn interval(notes: &mut Notes, record: Option<&CaseRecord>) -> String {
-    match record.and_then(|r| r.metrics.get(metric::TIME_NS).map(|m| (r.n as f64, m))) {
-        Some((
-            n,
-            Metric::Estimate {
-                ci_low, ci_high, ..
-            },
-        )) => format!("{}–{}", number(ci_low / n), number(ci_high / n)),
-        _ => cell(notes, record, metric::TIME_NS, Shown::PerOp),
-    }
-}
-
-/// A table number: about three significant figures, thousands separated.
-fn number(v: f64) -> String {
-    if v == 0.0 {
-        return "0".to_owned();
-    }
-    let a = v.abs();
-    let decimals = if a >= 100.0 || v.fract() == 0.0 {
-        0
-    } else if a >= 10.0 {
-        1
-    } else if a >= 1.0 {
-        2
-    } else {
-        3
-    };
-    let text = format!("{v:.decimals$}");
-    let (int, frac) = text
-        .split_once('.')
-        .map_or((text.as_str(), None), |(i, f)| (i, Some(f)));
-    let mut grouped = String::new();
-    for (i, c) in int.chars().enumerate() {
-        if i > 0
-            && (int.len() - i) % 3 == 0
-            && c.is_ascii_digit()
-            && int.as_bytes()[i - 1].is_ascii_digit()
-        {
-            grouped.push(',');
+/// The time's interval per op, with its kind, or the time cell's note.
+fn interval(notes: &mut Notes, record: &CaseRecord) -> String {
+    match record.metrics.get(metric::TIME_NS) {
+        Some(Metric::Estimate {
+            low,
+            high,
+            interval,
+            ..
+        }) => {
+            let n = record.id.n as f64;
+            format!(
+                "{} {}–{}",
+                interval.label(),
+                number(low / n),
+                number(high / n)
+            )
         }
-        grouped.push(c);
-    }
-    match frac {
-        Some(f) => format!("{grouped}.{f}"),
-        None => grouped,
+        _ => match metrics::spec(metric::TIME_NS) {
+            Some(spec) => cell(notes, record, spec),
+            None => String::new(),
+        },
     }
 }
 
@@ -231,20 +208,27 @@ fn lab_section(
         let _ = writeln!(md, "- {claim}");
     }
     md.push('\n');
-    let rust: Vec<&CaseRecord> = results
-        .cases
-        .iter()
-        .filter(|r| r.lab == lab.id && r.source == Source::Rust)
-        .collect();
-    let python: Vec<&CaseRecord> = results
-        .cases
-        .iter()
-        .filter(|r| r.lab == lab.id && r.source == Source::Python)
-        .collect();
+    match (&lab.python_not_measured, &lab.python_timing) {
+        (Some(reason), _) => {
+            let _ = writeln!(md, "CPython reference: not measured: {reason}\n");
+        }
+        (None, Some(timing)) => {
+            let _ = writeln!(md, "CPython times: {timing}\n");
+        }
+        (None, None) => {}
+    }
+    let of = |source: Source| -> Vec<&CaseRecord> {
+        results
+            .cases
+            .iter()
+            .filter(|r| r.id.lab == lab.id && r.source == source)
+            .collect()
+    };
+    let (rust, python) = (of(Source::Rust), of(Source::Python));
     let mut workloads: Vec<&str> = Vec::new();
     for r in rust.iter().chain(&python) {
-        if !workloads.contains(&r.workload.as_str()) {
-            workloads.push(&r.workload);
+        if !workloads.contains(&r.id.workload.as_str()) {
+            workloads.push(&r.id.workload);
         }
     }
     for workload in workloads {
@@ -255,88 +239,55 @@ fn lab_section(
         write_atomic(&out.join(PLOTS_DIR).join(&plot_name), svg.as_bytes())?;
         let _ = writeln!(
             md,
-            "![{} {workload}: bytes and time per op against n]({PLOTS_DIR}/{plot_name})\n",
+            "![{} {workload}: memory and time per op against n]({PLOTS_DIR}/{plot_name})\n",
             lab.id
         );
-        let _ = writeln!(
-            md,
-            "| strategy | n | ns/op | 95% CI | allocs/op | bytes/op | peak B | live B | Ir/op | CPython counterpart | CPython ns/op | CPython peak B/op |"
-        );
-        let _ = writeln!(
-            md,
-            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: |"
-        );
-        for r in rust.iter().filter(|r| r.workload == workload) {
-            let counterpart = lab
-                .python_counterparts
-                .get(&format!("{workload}/{}", r.strategy));
-            let py = counterpart.and_then(|s| {
-                python
-                    .iter()
-                    .copied()
-                    .find(|p| p.workload == workload && &p.strategy == s && p.n == r.n)
-            });
-            let (py_name, py_time, py_peak) = match (counterpart, &lab.python_not_measured) {
-                (None, _) => ("no counterpart".to_owned(), String::new(), String::new()),
-                (Some(s), Some(reason)) => (s.clone(), notes.cell(reason), notes.cell(reason)),
-                (Some(s), None) => (
-                    s.clone(),
-                    cell(notes, py, metric::TIME_NS, Shown::PerOp),
-                    cell(notes, py, metric::PEAK_BYTES, Shown::PerOp),
-                ),
+        let mut head = vec!["implementation".to_owned(), "n".to_owned()];
+        let mut align = vec!["---", "---:"];
+        for spec in &METRICS {
+            head.push(spec.label.to_owned());
+            align.push("---:");
+            if spec.name == metric::TIME_NS {
+                head.push("interval".to_owned());
+                align.push("---:");
+            }
+        }
+        let _ = writeln!(md, "| {} |\n| {} |", head.join(" | "), align.join(" | "));
+        let counterpart_of = |python_strategy: &str| -> Vec<&str> {
+            lab.python_counterparts
+                .iter()
+                .filter(|(k, v)| {
+                    v.as_str() == python_strategy && k.split_once('/').is_some_and(|(w, _)| w == workload)
+                })
+                .filter_map(|(k, _)| k.split_once('/').map(|(_, s)| s))
+                .collect()
+        };
+        for r in rust.iter().chain(&python).filter(|r| r.id.workload == workload) {
+            let who = match r.source {
+                Source::Rust => format!("Rust `{}`", r.id.strategy),
+                Source::Python => {
+                    let twins = counterpart_of(&r.id.strategy);
+                    if twins.is_empty() {
+                        format!("CPython `{}`", r.id.strategy)
+                    } else {
+                        format!("CPython `{}` (for {})", r.id.strategy, twins.join(", "))
+                    }
+                }
             };
-            let _ = writeln!(
-                md,
-                "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {py_name} | {py_time} | {py_peak} |",
-                r.strategy,
-                number(r.n as f64),
-                cell(notes, Some(r), metric::TIME_NS, Shown::PerOp),
-                interval(notes, Some(r)),
-                cell(notes, Some(r), metric::ALLOCS, Shown::PerOp),
-                cell(notes, Some(r), metric::BYTES, Shown::PerOp),
-                cell(notes, Some(r), metric::PEAK_BYTES, Shown::Total),
-                cell(notes, Some(r), metric::LIVE_BYTES, Shown::Total),
-                cell(notes, Some(r), metric::INSTRUCTIONS, Shown::PerOp),
-            );
+            let mut row = vec![who, number(r.id.n as f64)];
+            for spec in &METRICS {
+                row.push(cell(notes, r, spec));
+                if spec.name == metric::TIME_NS {
+                    row.push(interval(notes, r));
+                }
+            }
+            let _ = writeln!(md, "| {} |", row.join(" | "));
         }
         md.push('\n');
         notes.flush(md);
     }
-    python_table(md, notes, lab, &python);
     facts_table(md, lab);
     Ok(())
-}
-
-fn python_table(md: &mut String, notes: &mut Notes, lab: &LabRecord, python: &[&CaseRecord]) {
-    let _ = writeln!(
-        md,
-        "### CPython reference (`labs/{}/python/reference.py`)\n",
-        lab.id
-    );
-    if let Some(reason) = &lab.python_not_measured {
-        let _ = writeln!(md, "not measured: {reason}\n");
-        return;
-    }
-    let _ = writeln!(
-        md,
-        "| workload | strategy | n | ns/op | interval | peak B/op | live B |"
-    );
-    let _ = writeln!(md, "| --- | --- | ---: | ---: | ---: | ---: | ---: |");
-    for r in python {
-        let _ = writeln!(
-            md,
-            "| {} | {} | {} | {} | {} | {} | {} |",
-            r.workload,
-            r.strategy,
-            number(r.n as f64),
-            cell(notes, Some(r), metric::TIME_NS, Shown::PerOp),
-            interval(notes, Some(r)),
-            cell(notes, Some(r), metric::PEAK_BYTES, Shown::PerOp),
-            cell(notes, Some(r), metric::LIVE_BYTES, Shown::Total),
-        );
-    }
-    md.push('\n');
-    notes.flush(md);
 }
 
 fn facts_table(md: &mut String, lab: &LabRecord) {
@@ -372,26 +323,26 @@ fn panels(
 ) -> [Panel; 2] {
     let mut colors: BTreeMap<String, usize> = BTreeMap::new();
     let mut strategies: Vec<(String, bool, usize)> = Vec::new();
-    for r in rust.iter().filter(|r| r.workload == workload) {
-        if !strategies.iter().any(|(s, py, _)| !py && *s == r.strategy) {
+    for r in rust.iter().filter(|r| r.id.workload == workload) {
+        if !strategies.iter().any(|(s, py, _)| !py && *s == r.id.strategy) {
             let color = colors.len();
-            colors.insert(r.strategy.clone(), color);
-            strategies.push((r.strategy.clone(), false, color));
+            colors.insert(r.id.strategy.clone(), color);
+            strategies.push((r.id.strategy.clone(), false, color));
         }
     }
-    for p in python.iter().filter(|p| p.workload == workload) {
-        if !strategies.iter().any(|(s, py, _)| *py && *s == p.strategy) {
+    for p in python.iter().filter(|p| p.id.workload == workload) {
+        if !strategies.iter().any(|(s, py, _)| *py && *s == p.id.strategy) {
             let rust_twin = lab
                 .python_counterparts
                 .iter()
-                .find(|(k, v)| **v == p.strategy && k.starts_with(&format!("{workload}/")))
+                .find(|(k, v)| **v == p.id.strategy && k.starts_with(&format!("{workload}/")))
                 .and_then(|(k, _)| {
                     colors
                         .get(k.rsplit('/').next().unwrap_or_default())
                         .copied()
                 });
             let color = rust_twin.unwrap_or(colors.len() + strategies.len());
-            strategies.push((p.strategy.clone(), true, color));
+            strategies.push((p.id.strategy.clone(), true, color));
         }
     }
     let keeps = lab.keeps_output.iter().any(|w| w == workload);
@@ -403,8 +354,8 @@ fn panels(
                 let records = if *is_py { python } else { rust };
                 let points = records
                     .iter()
-                    .filter(|r| r.workload == workload && &r.strategy == strategy)
-                    .filter_map(|r| r.value(name).map(|v| (r.n as f64, v / r.n as f64)))
+                    .filter(|r| r.id.workload == workload && &r.id.strategy == strategy)
+                    .filter_map(|r| r.value(name).map(|v| (r.id.n as f64, v / r.id.n as f64)))
                     .filter(|(n, v)| n.is_finite() && v.is_finite() && *n > 0.0)
                     .collect();
                 Series {
@@ -453,17 +404,6 @@ fn panels(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn numbers_are_grouped_and_rounded() {
-        assert_eq!(number(1_234_567.0), "1,234,567");
-        assert_eq!(number(12.345), "12.3");
-        assert_eq!(number(0.12345), "0.123");
-        assert_eq!(number(0.0), "0");
-        assert_eq!(number(8.0), "8");
-        assert_eq!(number(24_000.0), "24,000");
-        assert_eq!(number(-1234.0), "-1,234");
-    }
 
     #[test]
     fn anchors_match_github() {

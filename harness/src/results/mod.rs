@@ -7,7 +7,12 @@
 //! never a made-up zero.
 
 pub mod files;
+pub mod id;
+pub mod metrics;
 pub mod provenance;
+
+pub use id::{CaseId, check_name};
+pub use metrics::name as metric;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -22,25 +27,28 @@ use crate::error::Error;
 pub const MAX_RESULTS_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Bumped on every change a reader of an older file would misread.
-pub const SCHEMA_VERSION: u32 = 1;
+/// Version 1 files (flat `lab`/`workload`/`strategy`/`n` fields, intervals
+/// as `ci_low`/`ci_high`) are read and upgraded on load.
+pub const SCHEMA_VERSION: u32 = 2;
 
-/// Metric names, each with its unit. Totals for the whole case at size `n`;
-/// the report divides by `n` for "per op".
-pub mod metric {
-    /// Heap blocks allocated during the run and the drop of its output (count).
-    pub const ALLOCS: &str = "allocs";
-    /// Bytes requested by those allocations, in total (bytes).
-    pub const BYTES: &str = "bytes";
-    /// Most bytes live at once during the run and the drop (bytes).
-    pub const PEAK_BYTES: &str = "peak_bytes";
-    /// Bytes still live after the output was dropped: a leak (bytes).
-    pub const LIVE_BYTES: &str = "live_bytes";
-    /// Wall time of the run, median with interval (nanoseconds).
-    pub const TIME_NS: &str = "time_ns";
-    /// Instructions executed by the run, under callgrind (count).
-    pub const INSTRUCTIONS: &str = "instructions";
-    /// Every metric a Rust case record carries, in report order.
-    pub const ALL: [&str; 6] = [ALLOCS, BYTES, PEAK_BYTES, LIVE_BYTES, TIME_NS, INSTRUCTIONS];
+/// What an estimate's interval is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Interval {
+    /// A 95% confidence interval of the median (criterion's bootstrap).
+    Ci95,
+    /// The fastest and the slowest repeat (CPython's repeats).
+    Range,
+}
+
+impl Interval {
+    /// How tables name it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Interval::Ci95 => "95% CI",
+            Interval::Range => "range",
+        }
+    }
 }
 
 /// One measured (or unmeasured) value.
@@ -49,16 +57,21 @@ pub mod metric {
 pub enum Metric {
     /// An exact count: allocations, bytes, instructions.
     Count(u64),
-    /// A timing: the median and an interval around it. For criterion the
-    /// interval is its 95% confidence interval of the median; for Python it
-    /// is the fastest and slowest of the repeats.
+    /// A timing: the median and an interval around it, of a stated kind.
     Estimate {
         /// Median, in the metric's unit.
         median: f64,
         /// Lower end of the interval.
-        ci_low: f64,
+        low: f64,
         /// Upper end of the interval.
-        ci_high: f64,
+        high: f64,
+        /// What the interval is.
+        interval: Interval,
+    },
+    /// A series of `[x, y]` points (see [`metrics::Kind::Series`]).
+    Series {
+        /// The points, in order.
+        series: Vec<[f64; 2]>,
     },
     /// Not measured, and why (shown as "not measured: why").
     NotMeasured {
@@ -75,19 +88,25 @@ impl Metric {
         }
     }
 
-    /// The central value, when measured.
+    /// The central value of a scalar, when measured.
     ///
     /// ```
     /// use heaplab::results::Metric;
     /// assert_eq!(Metric::Count(8).value(), Some(8.0));
     /// assert_eq!(Metric::missing("no valgrind").value(), None);
+    /// assert_eq!(Metric::Series { series: vec![[1.0, 2.0]] }.value(), None);
     /// ```
     pub fn value(&self) -> Option<f64> {
         match self {
             Metric::Count(v) => Some(*v as f64),
             Metric::Estimate { median, .. } => Some(*median),
-            Metric::NotMeasured { .. } => None,
+            Metric::Series { .. } | Metric::NotMeasured { .. } => None,
         }
+    }
+
+    /// Whether it was measured (a value or a series).
+    pub fn is_measured(&self) -> bool {
+        !matches!(self, Metric::NotMeasured { .. })
     }
 
     /// Checks the value is usable: finite, non-negative, interval around the median.
@@ -95,19 +114,22 @@ impl Metric {
         match self {
             Metric::Count(_) => Ok(()),
             Metric::Estimate {
-                median,
-                ci_low,
-                ci_high,
+                median, low, high, ..
             } => {
-                let ok = [median, ci_low, ci_high]
+                let ok = [median, low, high]
                     .iter()
                     .all(|v| v.is_finite() && **v >= 0.0)
-                    && ci_low <= median
-                    && median <= ci_high;
+                    && low <= median
+                    && median <= high;
                 ok.then_some(()).ok_or_else(|| {
-                    format!("estimate {median} [{ci_low}, {ci_high}] is not a finite interval around its median")
+                    format!("estimate {median} [{low}, {high}] is not a finite interval around its median")
                 })
             }
+            Metric::Series { series } => series
+                .iter()
+                .all(|p| p.iter().all(|v| v.is_finite()))
+                .then_some(())
+                .ok_or_else(|| "a series has a non-finite point".to_owned()),
             Metric::NotMeasured { not_measured } if not_measured.trim().is_empty() => {
                 Err("a not_measured entry has an empty reason".to_owned())
             }
@@ -130,17 +152,11 @@ pub enum Source {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CaseRecord {
-    /// Lab id, e.g. `04-slots-vs-dict`.
-    pub lab: String,
-    /// Workload name.
-    pub workload: String,
-    /// Strategy name (for Python, the reference script's name).
-    pub strategy: String,
-    /// Input size.
-    pub n: u64,
+    /// Which case, at which size.
+    pub id: CaseId,
     /// Rust or Python.
     pub source: Source,
-    /// Metric name (see [`metric`]) to value.
+    /// Metric name (see [`metrics::METRICS`]) to value.
     pub metrics: BTreeMap<String, Metric>,
 }
 
@@ -150,76 +166,45 @@ impl CaseRecord {
         self.metrics.get(name).and_then(Metric::value)
     }
 
-    /// `lab/workload/strategy/n`.
-    pub fn key(&self) -> String {
-        crate::plan::case_key(&self.lab, &self.workload, &self.strategy, self.n as usize)
-    }
-
-    /// Checks the record: names that are safe in paths and keys, `n` at
-    /// least 1 (figures are divided by it), every metric of
-    /// [`metric::ALL`] present — measured or not measured with a reason —
-    /// and no other, each one valid.
+    /// Checks the record: a valid id ([`CaseId::check`]), every metric of
+    /// the table present — measured or not measured with a reason — and no
+    /// other, each one valid and of its metric's kind.
     ///
     /// # Errors
     ///
     /// What is wrong, naming the record.
     pub fn validate(&self) -> Result<(), String> {
-        for (what, name) in [
-            ("lab", &self.lab),
-            ("workload", &self.workload),
-            ("strategy", &self.strategy),
-        ] {
-            check_name(what, name)?;
-        }
-        let key = self.key();
-        if self.n == 0 {
-            return Err(format!("{key}: n is 0 (sizes start at 1)"));
-        }
-        for name in metric::ALL {
-            if !self.metrics.contains_key(name) {
+        self.id.check()?;
+        let id = &self.id;
+        for spec in &metrics::METRICS {
+            let Some(metric) = self.metrics.get(spec.name) else {
                 return Err(format!(
-                    "{key}: metric {name} is missing (a metric that was not measured is written as {{\"not_measured\": reason}})"
+                    "{id}: metric {} is missing (a metric that was not measured is written as {{\"not_measured\": reason}})",
+                    spec.name
+                ));
+            };
+            let kind_ok = match metric {
+                Metric::Series { .. } => spec.kind == metrics::Kind::Series,
+                Metric::Count(_) | Metric::Estimate { .. } => spec.kind == metrics::Kind::Scalar,
+                Metric::NotMeasured { .. } => true,
+            };
+            if !kind_ok {
+                return Err(format!(
+                    "{id}: metric {} has a value of the wrong kind",
+                    spec.name
                 ));
             }
         }
         for (name, metric) in &self.metrics {
-            if !metric::ALL.contains(&name.as_str()) {
-                return Err(format!("{key}: unknown metric {name}"));
+            if metrics::spec(name).is_none() {
+                return Err(format!("{id}: unknown metric {name}"));
             }
             metric
                 .validate()
-                .map_err(|why| format!("{key} metric {name}: {why}"))?;
+                .map_err(|why| format!("{id} metric {name}: {why}"))?;
         }
         Ok(())
     }
-}
-
-/// Checks a lab, workload or strategy name: 1 to 64 ASCII letters, digits,
-/// `-`, `_`, `.` or `+`, not starting with `.` (names become file names
-/// and keys; `../x` or `a/b` must never reach a path).
-///
-/// ```
-/// use heaplab::results::check_name;
-/// assert!(check_name("lab", "04-slots-vs-dict").is_ok());
-/// assert!(check_name("workload", "../../etc").is_err());
-/// assert!(check_name("strategy", "").is_err());
-/// ```
-///
-/// # Errors
-///
-/// What is wrong with the name.
-pub fn check_name(what: &str, name: &str) -> Result<(), String> {
-    let ok = !name.is_empty()
-        && name.len() <= 64
-        && !name.starts_with('.')
-        && name
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b"-_.+".contains(&b));
-    ok.then_some(()).ok_or_else(|| {
-        format!(
-            "{what} name {name:?} is not 1–64 letters, digits, '-', '_', '.' or '+' (not starting with '.')"
-        )
-    })
 }
 
 /// A fact stated by a lab or its Python reference (see `heaplab_core::Fact`).
@@ -256,6 +241,10 @@ pub struct LabRecord {
     pub python_not_measured: Option<String>,
     /// Workloads whose output keeps what was built (peak per op is memory per object).
     pub keeps_output: Vec<String>,
+    /// How the CPython reference took its times (repeats, warm-up, the
+    /// collector's state), as it said; `None` when it did not run.
+    #[serde(default)]
+    pub python_timing: Option<String>,
 }
 
 /// A whole run.
@@ -301,13 +290,14 @@ impl Results {
     }
 
     fn parse(text: &str) -> Result<Self, ParseError> {
-        let value: serde_json::Value =
+        let mut value: serde_json::Value =
             serde_json::from_str(text).map_err(|e| ParseError::Malformed(e.to_string()))?;
         match value
             .get("schema_version")
             .and_then(serde_json::Value::as_u64)
         {
             Some(v) if v == u64::from(SCHEMA_VERSION) => {}
+            Some(1) => upgrade_v1(&mut value).map_err(ParseError::Malformed)?,
             Some(v) => return Err(ParseError::Version(v)),
             None => {
                 return Err(ParseError::Malformed(
@@ -342,39 +332,21 @@ impl Results {
         let mut seen = std::collections::BTreeSet::new();
         for record in &self.cases {
             record.validate()?;
-            let key = (
-                &record.lab,
-                &record.workload,
-                &record.strategy,
-                record.n,
-                record.source,
-            );
-            if !seen.insert(key) {
+            if !seen.insert((&record.id, record.source)) {
                 return Err(format!(
-                    "record {}/{}/{}/{} ({:?}) appears twice",
-                    record.lab, record.workload, record.strategy, record.n, record.source
+                    "record {} ({:?}) appears twice",
+                    record.id, record.source
                 ));
             }
         }
         Ok(())
     }
 
-    /// The record for a case key, from one source.
-    pub fn find(
-        &self,
-        lab: &str,
-        workload: &str,
-        strategy: &str,
-        n: u64,
-        source: Source,
-    ) -> Option<&CaseRecord> {
-        self.cases.iter().find(|r| {
-            r.lab == lab
-                && r.workload == workload
-                && r.strategy == strategy
-                && r.n == n
-                && r.source == source
-        })
+    /// The record of a case, from one source.
+    pub fn find(&self, id: &CaseId, source: Source) -> Option<&CaseRecord> {
+        self.cases
+            .iter()
+            .find(|r| &r.id == id && r.source == source)
     }
 
     /// Validates, serializes and writes atomically (see
@@ -397,6 +369,54 @@ impl Results {
         text.push('\n');
         files::write_atomic(path, text.as_bytes())
     }
+}
+
+/// Rewrites a version 1 document as version 2, in place: record ids
+/// become one `id` string, intervals get `low`/`high` and their kind
+/// (criterion's 95% CI for Rust records, the range of repeats for CPython's,
+/// which is what version 1 stored under `ci_low`/`ci_high`).
+fn upgrade_v1(doc: &mut serde_json::Value) -> Result<(), String> {
+    use serde_json::{Value, json};
+    let bad = |what: &str| format!("version 1 document: {what}");
+    let cases = doc
+        .get_mut("cases")
+        .and_then(Value::as_array_mut)
+        .ok_or_else(|| bad("no cases"))?;
+    for case in cases {
+        let record = case.as_object_mut().ok_or_else(|| bad("a case is not an object"))?;
+        let text = |record: &mut serde_json::Map<String, Value>, key: &str| {
+            match record.remove(key) {
+                Some(Value::String(s)) => Ok(s),
+                Some(Value::Number(n)) => Ok(n.to_string()),
+                _ => Err(bad(&format!("a case without {key}"))),
+            }
+        };
+        let id = format!(
+            "{}/{}/{}/{}",
+            text(record, "lab")?,
+            text(record, "workload")?,
+            text(record, "strategy")?,
+            text(record, "n")?
+        );
+        let interval = match record.get("source").and_then(Value::as_str) {
+            Some("python") => "range",
+            _ => "ci95",
+        };
+        record.insert("id".to_owned(), Value::String(id));
+        if let Some(metrics) = record.get_mut("metrics").and_then(Value::as_object_mut) {
+            for metric in metrics.values_mut() {
+                if let Some(m) = metric.as_object_mut()
+                    && let (Some(low), Some(high)) = (m.remove("ci_low"), m.remove("ci_high"))
+                {
+                    m.insert("low".to_owned(), low);
+                    m.insert("high".to_owned(), high);
+                    m.insert("interval".to_owned(), json!(interval));
+                }
+            }
+        }
+    }
+    doc["schema_version"] = json!(SCHEMA_VERSION);
+    Ok(())
 }
 
 enum ParseError {
@@ -428,20 +448,16 @@ pub fn example(metrics: &[(&str, u64)]) -> Results {
         provenance,
         labs: Vec::new(),
         cases: vec![CaseRecord {
-            lab: "00-example".into(),
-            workload: "w".into(),
-            strategy: "s".into(),
-            n: 1,
+            id: CaseId::new("00-example", "w", "s", 1),
             source: Source::Rust,
             // Every metric, 0 unless given.
-            metrics: metric::ALL
-                .iter()
+            metrics: metrics::names()
                 .map(|name| {
                     let v = metrics
                         .iter()
-                        .find(|(k, _)| k == name)
+                        .find(|(k, _)| *k == name)
                         .map_or(0, |(_, v)| *v);
-                    ((*name).to_owned(), Metric::Count(v))
+                    (name.to_owned(), Metric::Count(v))
                 })
                 .collect(),
         }],
@@ -458,15 +474,19 @@ mod tests {
             Metric::Count(3),
             Metric::Estimate {
                 median: 2.5,
-                ci_low: 2.0,
-                ci_high: 3.0,
+                low: 2.0,
+                high: 3.0,
+                interval: Interval::Range,
+            },
+            Metric::Series {
+                series: vec![[1.0, 8.0], [2.0, 16.0]],
             },
             Metric::missing("valgrind not found"),
         ];
         let json = serde_json::to_string(&metrics).unwrap();
         assert_eq!(
             json,
-            r#"[3,{"median":2.5,"ci_low":2.0,"ci_high":3.0},{"not_measured":"valgrind not found"}]"#
+            r#"[3,{"median":2.5,"low":2.0,"high":3.0,"interval":"range"},{"series":[[1.0,8.0],[2.0,16.0]]},{"not_measured":"valgrind not found"}]"#
         );
         let back: Vec<Metric> = serde_json::from_str(&json).unwrap();
         assert_eq!(back, metrics);
@@ -483,9 +503,55 @@ mod tests {
     fn an_inverted_interval_is_rejected() {
         let bad = Metric::Estimate {
             median: 1.0,
-            ci_low: 2.0,
-            ci_high: 3.0,
+            low: 2.0,
+            high: 3.0,
+            interval: Interval::Ci95,
         };
         assert!(bad.validate().is_err());
+    }
+
+    #[test]
+    fn a_version_1_file_is_upgraded_on_load() {
+        let v1 = r#"{"schema_version": 1, "provenance": PROVENANCE, "labs": [], "cases": [
+            {"lab": "02-refcount", "workload": "w", "strategy": "rc", "n": 10, "source": "rust",
+             "metrics": {"allocs": 1, "bytes": 2, "peak_bytes": 3, "live_bytes": 0, "instructions": 5,
+                         "time_ns": {"median": 2.0, "ci_low": 1.0, "ci_high": 3.0}}},
+            {"lab": "02-refcount", "workload": "w", "strategy": "refcount", "n": 10, "source": "python",
+             "metrics": {"allocs": {"not_measured": "x"}, "bytes": {"not_measured": "x"}, "peak_bytes": 3,
+                         "live_bytes": 0, "instructions": {"not_measured": "x"},
+                         "time_ns": {"median": 2.0, "ci_low": 1.0, "ci_high": 3.0}}}]}"#;
+        let provenance = serde_json::to_string(&example(&[]).provenance).unwrap();
+        let Ok(results) = Results::parse(&v1.replace("PROVENANCE", &provenance)) else {
+            panic!("a version 1 file is readable");
+        };
+        assert_eq!(results.schema_version, SCHEMA_VERSION);
+        let rust = &results.cases[0];
+        assert_eq!(rust.id.to_string(), "02-refcount/w/rc/10");
+        assert_eq!(
+            rust.metrics[metric::TIME_NS],
+            Metric::Estimate {
+                median: 2.0,
+                low: 1.0,
+                high: 3.0,
+                interval: Interval::Ci95
+            }
+        );
+        let Metric::Estimate { interval, .. } = results.cases[1].metrics[metric::TIME_NS] else {
+            panic!("an estimate");
+        };
+        assert_eq!(interval, Interval::Range);
+    }
+
+    #[test]
+    fn a_series_is_valid_only_for_a_series_metric() {
+        let mut results = example(&[]);
+        results.cases[0].metrics.insert(
+            metric::ALLOCS.to_owned(),
+            Metric::Series {
+                series: vec![[1.0, 1.0]],
+            },
+        );
+        let why = results.validate().unwrap_err();
+        assert!(why.contains("wrong kind"), "{why}");
     }
 }

@@ -1,0 +1,192 @@
+//! The metric table: every metric heaplab records, and everything the rest
+//! of the harness needs to know about it. The results' validation, the
+//! report's columns, the gate's rules, the export's names and the smoke
+//! check all loop over [`METRICS`]; adding a metric is one row here plus
+//! the family that measures it.
+
+/// Metric names, for code that asks for one metric by name.
+pub mod name {
+    /// See [`super::METRICS`].
+    pub const ALLOCS: &str = "allocs";
+    /// See [`super::METRICS`].
+    pub const BYTES: &str = "bytes";
+    /// See [`super::METRICS`].
+    pub const PEAK_BYTES: &str = "peak_bytes";
+    /// See [`super::METRICS`].
+    pub const LIVE_BYTES: &str = "live_bytes";
+    /// See [`super::METRICS`].
+    pub const TIME_NS: &str = "time_ns";
+    /// See [`super::METRICS`].
+    pub const INSTRUCTIONS: &str = "instructions";
+}
+
+/// The measurement family a metric comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Family {
+    /// dhat, one case per process: exact and deterministic.
+    Heap,
+    /// criterion (Rust) or the reference's own timer (CPython): noisy.
+    Time,
+    /// callgrind through iai-callgrind: repeatable.
+    Instructions,
+}
+
+impl Family {
+    /// The family's name, as `--skip` and `--allow-missing` spell it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Family::Heap => "heap",
+            Family::Time => "time",
+            Family::Instructions => "instructions",
+        }
+    }
+}
+
+/// How a figure is shown in tables and plots.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shown {
+    /// Divided by `n`: per object created, per loop iteration, per lookup.
+    PerOp,
+    /// As recorded, for the whole case at size `n`.
+    Total,
+}
+
+/// How the regression gate judges a change (thresholds in
+/// `gate::rules::Thresholds`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rule {
+    /// An exact count: any rise beyond the count tolerance regresses.
+    Count,
+    /// Bytes: a rise beyond the bytes tolerance (percent) regresses.
+    Bytes,
+    /// Bytes retained after the output is dropped: as [`Rule::Bytes`], and
+    /// going from 0 to anything always regresses (a new leak).
+    Retained,
+    /// Instructions: a rise beyond the instructions tolerance (percent).
+    Instructions,
+    /// Wall time: disjoint intervals and a rise beyond the noise threshold;
+    /// a warning unless time is made to fail.
+    Time,
+    /// A series of points: any difference regresses (series are heap
+    /// figures such as growth steps, deterministic like counts).
+    Series,
+}
+
+/// The shape of a metric's value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// One number (a count or an estimate).
+    Scalar,
+    /// A list of `(x, y)` points, e.g. capacity after each growth step.
+    Series,
+}
+
+/// One row of the metric table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MetricSpec {
+    /// The key in results files, e.g. `peak_bytes`.
+    pub name: &'static str,
+    /// The unit of a recorded (total) value.
+    pub unit: &'static str,
+    /// Which family measures it.
+    pub family: Family,
+    /// Per op or total in tables and plots, for Rust and CPython alike.
+    pub shown: Shown,
+    /// How the gate judges it.
+    pub rule: Rule,
+    /// Scalar or series.
+    pub kind: Kind,
+    /// Its measure slug in Bencher Metric Format.
+    pub export: &'static str,
+    /// Its column label in tables, unit included.
+    pub label: &'static str,
+    /// One line for the report's legend.
+    pub about: &'static str,
+}
+
+/// Every metric, in the report's column order.
+///
+/// ```
+/// use heaplab::results::metrics::{METRICS, spec};
+/// assert_eq!(METRICS.len(), 6);
+/// assert_eq!(spec("peak_bytes").unwrap().label, "peak B/op");
+/// assert!(spec("speed").is_none());
+/// ```
+pub const METRICS: [MetricSpec; 6] = [
+    MetricSpec {
+        name: name::TIME_NS,
+        unit: "ns",
+        family: Family::Time,
+        shown: Shown::PerOp,
+        rule: Rule::Time,
+        kind: Kind::Scalar,
+        export: "latency",
+        label: "ns/op",
+        about: "wall time of the run: the median, with its interval (criterion's 95% confidence interval of the median for Rust; the fastest and slowest repeat for CPython)",
+    },
+    MetricSpec {
+        name: name::ALLOCS,
+        unit: "blocks",
+        family: Family::Heap,
+        shown: Shown::PerOp,
+        rule: Rule::Count,
+        kind: Kind::Scalar,
+        export: "allocations",
+        label: "allocs/op",
+        about: "heap blocks allocated by the run and the drop of its output (dhat, exact)",
+    },
+    MetricSpec {
+        name: name::BYTES,
+        unit: "bytes",
+        family: Family::Heap,
+        shown: Shown::PerOp,
+        rule: Rule::Bytes,
+        kind: Kind::Scalar,
+        export: "bytes",
+        label: "bytes/op",
+        about: "bytes those blocks requested, in total (dhat, exact)",
+    },
+    MetricSpec {
+        name: name::PEAK_BYTES,
+        unit: "bytes",
+        family: Family::Heap,
+        shown: Shown::PerOp,
+        rule: Rule::Bytes,
+        kind: Kind::Scalar,
+        export: "peak-bytes",
+        label: "peak B/op",
+        about: "most bytes live at once during the run (dhat; tracemalloc for CPython); where the output keeps what was built, this is memory per object",
+    },
+    MetricSpec {
+        name: name::LIVE_BYTES,
+        unit: "bytes",
+        family: Family::Heap,
+        shown: Shown::Total,
+        rule: Rule::Retained,
+        kind: Kind::Scalar,
+        export: "live-bytes",
+        label: "retained B",
+        about: "bytes still allocated after the output was dropped: a leak where nothing should be held, by design where an environment keeps them (a bounded cache's entries)",
+    },
+    MetricSpec {
+        name: name::INSTRUCTIONS,
+        unit: "instructions",
+        family: Family::Instructions,
+        shown: Shown::PerOp,
+        rule: Rule::Instructions,
+        kind: Kind::Scalar,
+        export: "instructions",
+        label: "Ir/op",
+        about: "instructions executed by the run under callgrind, setup excluded",
+    },
+];
+
+/// The row of `name`, if it is a metric.
+pub fn spec(name: &str) -> Option<&'static MetricSpec> {
+    METRICS.iter().find(|m| m.name == name)
+}
+
+/// Every metric name, in table order.
+pub fn names() -> impl Iterator<Item = &'static str> {
+    METRICS.iter().map(|m| m.name)
+}
