@@ -3,7 +3,14 @@ CARGO ?= cargo
 HEAPLAB := $(CARGO) run --quiet --release -p heaplab --
 
 .DEFAULT_GOAL := help
-.PHONY: help bench bench-quick report list baseline regress test
+.PHONY: help bench bench-quick report list baseline regress test lint-python
+
+# ruff, for the CPython references: installed at this exact version into
+# target/tools (never system-wide) by the first `make test`.
+RUFF_VERSION := 0.14.6
+RUFF_HOME := target/tools/ruff-$(RUFF_VERSION)
+RUFF := $(RUFF_HOME)/bin/ruff
+PYTHON_FILES := harness/python $(wildcard labs/*/python)
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 16
@@ -26,7 +33,15 @@ baseline: ## Measure (quick sizes) and save results/baseline.json, the regressio
 regress: ## Measure (quick sizes) and compare with results/baseline.json; fails on a regression (heaplab exits 3)
 	$(HEAPLAB) regress
 
-test: ## What CI runs: format, lints, unit + doc tests, and an end-to-end smoke run
+$(RUFF):
+	python3 -m venv $(RUFF_HOME)
+	$(RUFF_HOME)/bin/pip install --quiet --disable-pip-version-check ruff==$(RUFF_VERSION)
+
+lint-python: $(RUFF) ## Lint and format-check the CPython references with ruff
+	$(RUFF) check --config harness/python/ruff.toml $(PYTHON_FILES)
+	$(RUFF) format --check --config harness/python/ruff.toml $(PYTHON_FILES)
+
+test: lint-python ## What CI runs: format, lints (Rust and Python), unit + doc tests, and an end-to-end smoke run
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	$(CARGO) test --workspace

@@ -390,9 +390,8 @@ fn list_constants(labs: &[String]) -> Result<u8, Error> {
             "--constants needs exactly one --lab (e.g. heaplab list --lab 09 --constants)",
         ));
     };
-    let lab = registry::find(query).ok_or_else(|| {
-        Error::input(format!("no lab matches '{query}'; see `heaplab list`"))
-    })?;
+    let lab = registry::find(query)
+        .ok_or_else(|| Error::input(format!("no lab matches '{query}'; see `heaplab list`")))?;
     print_out(&format!("{}\n", measure::python::constants(lab)))?;
     Ok(0)
 }
@@ -407,10 +406,11 @@ fn list(labs: &[String]) -> Result<u8, Error> {
             lab.id, lab.title, lab.section
         );
         for case in &lab.cases {
-            let python = case
-                .python
-                .map(|p| format!("  [CPython: {p}]"))
-                .unwrap_or_default();
+            let python = if case.python.is_empty() {
+                String::new()
+            } else {
+                format!("  [CPython: {}]", case.python.join(", "))
+            };
             let sizes = format!("{:?}", case.sizes);
             let _ = writeln!(
                 text,

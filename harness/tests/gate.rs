@@ -185,7 +185,8 @@ fn bmf_export_has_every_rust_case() {
                 .unwrap_or_else(|| panic!("{case}: latency has no {key}"))
         };
         assert!(
-            latency("lower_value") <= latency("value") && latency("value") <= latency("upper_value"),
+            latency("lower_value") <= latency("value")
+                && latency("value") <= latency("upper_value"),
             "{case}: the interval does not hold the median"
         );
     }

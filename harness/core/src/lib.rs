@@ -278,9 +278,10 @@ pub struct Case {
     /// Input sizes `n`, ascending. Metrics are reported in total and per
     /// unit of `n` ("per object" or "per operation").
     pub sizes: &'static [usize],
-    /// The strategy name of the CPython counterpart in the lab's
-    /// `python/reference.py`, when there is one.
-    pub python: Option<&'static str>,
+    /// The strategy names of its CPython counterparts in the lab's
+    /// `python/reference.py` (none, one, or several ways CPython does the
+    /// same job). The harness measures each at this case's sizes.
+    pub python: Vec<&'static str>,
     /// One line on what the case does, for `heaplab list` and the report.
     pub about: &'static str,
     // Invariant: `prepare(n)` performs setup for `n` and nothing else; the
@@ -315,7 +316,7 @@ impl Case {
     /// const SIZES: &[usize] = &[100, 1000];
     /// let case = Case::new("sum", "iterator", SIZES, |n| n as u64, |n: u64| (0..n).sum::<u64>());
     /// assert_eq!(case.workload, "sum");
-    /// assert_eq!(case.python, None);
+    /// assert!(case.python.is_empty());
     /// ```
     pub fn new<I, O, S, R>(
         workload: &'static str,
@@ -408,15 +409,24 @@ impl Case {
             workload,
             strategy,
             sizes,
-            python: None,
+            python: Vec::new(),
             about: "",
             experiment: Box::new(Halves { setup, run }),
         }
     }
 
-    /// Names the CPython counterpart strategy (see [`Case::python`]).
+    /// Names a CPython counterpart strategy (see [`Case::python`]);
+    /// repeatable.
+    ///
+    /// ```
+    /// use heaplab_core::Case;
+    /// let case = Case::new("create", "map", &[1], |n| n, |n: usize| n)
+    ///     .with_python("dict")
+    ///     .with_python("plain-dict");
+    /// assert_eq!(case.python, ["dict", "plain-dict"]);
+    /// ```
     pub fn with_python(mut self, strategy: &'static str) -> Self {
-        self.python = Some(strategy);
+        self.python.push(strategy);
         self
     }
 

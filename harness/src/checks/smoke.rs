@@ -46,7 +46,11 @@ pub fn check_outputs(out: &Path) -> Vec<String> {
     }
     for record in &rust {
         for spec in &METRICS {
-            if !record.metrics.get(spec.name).is_some_and(Metric::is_measured) {
+            if !record
+                .metrics
+                .get(spec.name)
+                .is_some_and(Metric::is_measured)
+            {
                 problems.push(format!(
                     "{}: {} is {:?}",
                     record.id,

@@ -54,12 +54,14 @@ impl Baseline {
 }
 
 fn load(path: &Path, what: &str) -> Result<Results, Error> {
+    // Readable at all? (Checked by type before opening: a FIFO never blocks.)
+    let readable = files::read_limited(path, crate::results::MAX_RESULTS_BYTES).is_ok();
     Results::load(path).map_err(|e| {
         let fix = match what {
             "baseline" if !path.exists() => {
                 "; create one with `make baseline` (heaplab baseline save)"
             }
-            "baseline" if std::fs::File::open(path).is_err() => {
+            "baseline" if !readable => {
                 "; it exists but cannot be read: check its permissions and type"
             }
             "baseline" => "; if it is damaged or outdated, save a new one with `make baseline`",

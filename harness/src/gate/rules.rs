@@ -30,8 +30,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::results::provenance::Provenance;
 use crate::results::metrics::{Family, METRICS, MetricSpec, Rule};
+use crate::results::provenance::Provenance;
 use crate::results::{CaseId, CaseRecord, Metric, Results, Source};
 
 /// Parses a percentage or tolerance: a finite number, zero or more.

@@ -25,8 +25,8 @@ use crate::measure::progress::Progress;
 use crate::plan::{Item, Plan};
 use crate::render::{readme, report};
 use crate::results::files;
-use crate::results::provenance::Provenance;
 use crate::results::metrics::{self, METRICS, MetricSpec};
+use crate::results::provenance::Provenance;
 use crate::results::{
     CaseId, CaseRecord, FactRecord, LabRecord, Metric, Results, SCHEMA_VERSION, Source,
 };
@@ -56,6 +56,14 @@ pub enum Family {
 }
 
 impl Family {
+    /// Every family, in the order a run measures them.
+    pub const ALL: [Family; 4] = [
+        Family::Heap,
+        Family::Time,
+        Family::Instructions,
+        Family::Python,
+    ];
+
     /// The name used on the command line (`--skip heap`).
     pub fn name(self) -> &'static str {
         match self {
@@ -207,9 +215,12 @@ impl State<'_> {
                 other => not_yet(other.state(), Family::Heap),
             },
             metrics::Family::Time => pick(&self.time, id, Family::Time, "criterion"),
-            metrics::Family::Instructions => {
-                pick(&self.instructions, id, Family::Instructions, "iai-callgrind")
-            }
+            metrics::Family::Instructions => pick(
+                &self.instructions,
+                id,
+                Family::Instructions,
+                "iai-callgrind",
+            ),
         }
     }
 
@@ -254,9 +265,10 @@ impl State<'_> {
                 python_counterparts: lab
                     .cases
                     .iter()
-                    .filter_map(|c| {
-                        c.python
-                            .map(|p| (format!("{}/{}", c.workload, c.strategy), p.to_owned()))
+                    .filter(|c| !c.python.is_empty())
+                    .map(|c| {
+                        let names = c.python.iter().map(|p| (*p).to_owned()).collect();
+                        (format!("{}/{}", c.workload, c.strategy), names)
                     })
                     .collect(),
                 python_not_measured,
@@ -425,7 +437,6 @@ pub fn bench(root: &Path, options: &Options) -> Result<Summary, Error> {
             .map(|lab| (lab.id, Stage::new(skipped(Family::Python))))
             .collect(),
     };
-    let mut failures = Vec::new();
     let save_checkpoint = |state: &State<'_>, stopped_in: &str| -> Result<(), Error> {
         let results = state.results(plan, &provenance);
         results.save(&checkpoint)?;
@@ -437,158 +448,40 @@ pub fn bench(root: &Path, options: &Options) -> Result<Summary, Error> {
     };
     save_checkpoint(&state, "before the first family")?;
 
-    if !skipped(Family::Heap) {
-        let limits = Limits {
-            wall: Some(options.timeout),
-            memory: options.memory,
-            keep_stdout: Some(1 << 16),
-            contain: true,
-            ..Limits::default()
-        };
-        state.heap = Stage::Done(measure_heap(&items, &limits, &mut failures)?);
-        save_checkpoint(&state, "after the heap family")?;
-    }
-
-    let per_case = Limits {
-        stall: Some(options.timeout),
-        memory: options.memory,
-        contain: true,
-        ..Limits::default()
-    };
-    let wants_time = !skipped(Family::Time);
-    let wants_instructions = !skipped(Family::Instructions);
-    let mut runner = None;
-    if wants_instructions {
-        let progress = Progress::new("instructions", items.len());
-        match tools::ensure_instruction_tools(root, options.install_tools, &mut |msg| {
-            progress.message(msg)
-        }) {
-            Ok(path) => runner = Some(path),
-            Err(reason) => {
-                progress.finish(&format!("not measured: {reason}"));
-                state.instructions = Stage::Done(Outcome {
-                    unmeasured: Some(reason),
-                    ..Outcome::default()
-                });
-            }
-        }
-    }
-    let needs_build = wants_time || runner.is_some();
-    let exes: Result<Executables, String> = if needs_build {
-        let mut progress = Progress::new("build", 1);
-        progress.message("building the bench binaries (cargo bench --no-run)");
-        let built = binaries::build(root, &work.join("build.log"), &mut progress);
-        progress.finish(match &built {
-            Ok(_) => "bench binaries built",
-            Err(_) => "bench binaries NOT built",
-        });
-        built
-    } else {
-        Err("not built".to_owned())
-    };
-    if let Err(why) = &exes
-        && needs_build
-    {
-        failures.push(why.clone());
-    }
-
-    // What both bench families share; each sets its binary (and limits).
-    let base = binaries::Job {
+    let mut run = Pipeline {
         root,
-        exe: Path::new(""),
-        plan,
+        options,
         items: &items,
         work: &work,
-        limits: &per_case,
+        python_version: &provenance.python,
+        failures: Vec::new(),
+        binaries: None,
     };
-    if wants_time {
-        state.time = bench_family(
-            "time",
-            "timed",
-            items.len(),
-            &exes,
-            &mut failures,
-            |exes, progress| {
-                let job = binaries::Job {
-                    exe: &exes.time,
-                    ..base
-                };
-                time::measure(&job, progress)
-            },
-        );
-        save_checkpoint(&state, "after the time family")?;
-    }
-
-    if let Some(runner) = &runner {
-        // Under valgrind: no address-space cap (valgrind reserves its own).
-        let limits = Limits {
-            memory: None,
-            ..per_case
-        };
-        state.instructions = bench_family(
-            "instructions",
-            "counted",
-            items.len(),
-            &exes,
-            &mut failures,
-            |exes, progress| {
-                let job = binaries::Job {
-                    exe: &exes.instructions,
-                    limits: &limits,
-                    ..base
-                };
-                instructions::measure(&job, runner, progress)
-            },
-        );
-        save_checkpoint(&state, "after the instructions family")?;
-    }
-
-    if !skipped(Family::Python) {
-        let usable = python::check_version(&provenance.python);
-        if let Err(why) = &usable {
-            Progress::new("python", 0).finish(&format!("not measured: {why}"));
+    for family in Family::ALL {
+        if skipped(family) {
+            continue;
         }
-        for lab in plan.selected_labs() {
-            let outcome = match &usable {
-                Err(why) => Err(why.clone()),
-                Ok(()) => {
-                    let progress = Progress::new("python", 1);
-                    progress.message(&format!("{}/python/reference.py", lab.id));
-                    let counterparts =
-                        python::Counterpart::of(lab, |case| plan.mode.sizes(case));
-                    let outcome = python::run(
-                        root,
-                        lab,
-                        &counterparts,
-                        plan.mode.python_timing(),
-                        &per_case,
-                        &work.join(format!("python-{}.log", lab.id)),
-                    );
-                    match &outcome {
-                        Ok(run) => {
-                            for failure in &run.failures {
-                                progress.note(failure);
-                            }
-                            failures.extend(run.failures.iter().cloned());
-                            progress.finish(&format!("{}: {} records", lab.id, run.cases.len()));
-                        }
-                        Err(reason) => {
-                            progress.finish(&format!("{}: not measured: {reason}", lab.id))
-                        }
-                    }
-                    outcome
+        match family {
+            Family::Heap => state.heap = Stage::Done(run.heap()?),
+            Family::Time => state.time = Stage::Done(run.time()),
+            Family::Instructions => state.instructions = Stage::Done(run.instructions()),
+            Family::Python => {
+                // One checkpoint per lab: CPython runs are the longest part.
+                for lab in plan.selected_labs() {
+                    state.python.insert(lab.id, Stage::Done(run.python(lab)));
+                    save_checkpoint(
+                        &state,
+                        &format!("after the CPython reference of {}", lab.id),
+                    )?;
                 }
-            };
-            state.python.insert(lab.id, Stage::Done(outcome));
-            save_checkpoint(
-                &state,
-                &format!("after the CPython reference of {}", lab.id),
-            )?;
+                continue;
+            }
         }
+        save_checkpoint(&state, &format!("after the {} family", family.name()))?;
     }
 
     let results = state.results(plan, &provenance);
-    let summary = save(root, results, &options.out, &run_dir, &run_id, failures)?;
+    let summary = save(root, results, &options.out, &run_dir, &run_id, run.failures)?;
     // The bench homes are large and rebuilt every run; the logs stay.
     for home in ["criterion", "iai"] {
         let _ = std::fs::remove_dir_all(work.join(home));
@@ -606,6 +499,161 @@ pub fn bench(root: &Path, options: &Options) -> Result<Summary, Error> {
     Ok(summary)
 }
 
+/// One run's measuring: each family in its own method, with what they
+/// share (the plan's items, the limits, the bench binaries, built once
+/// when a family first needs them) and what went wrong so far.
+struct Pipeline<'a> {
+    root: &'a Path,
+    options: &'a Options,
+    items: &'a [Item],
+    /// Logs and bench homes of this run.
+    work: &'a Path,
+    /// What `python --version` said.
+    python_version: &'a str,
+    /// What makes the run exit 1.
+    failures: Vec<String>,
+    /// The bench binaries, once built (or why not).
+    binaries: Option<Result<Executables, String>>,
+}
+
+impl Pipeline<'_> {
+    /// The limits of one measured case in a process that measures many:
+    /// the time-out applies to each case (no progress within it).
+    fn per_case(&self) -> Limits {
+        Limits {
+            stall: Some(self.options.timeout),
+            memory: self.options.memory,
+            contain: true,
+            ..Limits::default()
+        }
+    }
+
+    /// A bench binary's run over the plan.
+    fn job<'b>(&'b self, exe: &'b Path, limits: &'b Limits) -> binaries::Job<'b> {
+        binaries::Job {
+            root: self.root,
+            exe,
+            plan: &self.options.plan,
+            items: self.items,
+            work: self.work,
+            limits,
+        }
+    }
+
+    /// One `heaplab heap-case` process per item, in order.
+    fn heap(&mut self) -> Result<HeapMap, Error> {
+        let limits = Limits {
+            wall: Some(self.options.timeout),
+            memory: self.options.memory,
+            keep_stdout: Some(1 << 16),
+            contain: true,
+            ..Limits::default()
+        };
+        measure_heap(self.items, &limits, &mut self.failures)
+    }
+
+    /// The bench binaries, built on first use (`cargo bench --no-run`).
+    fn binaries(&mut self) -> Result<Executables, String> {
+        if self.binaries.is_none() {
+            let mut progress = Progress::new("build", 1);
+            progress.message("building the bench binaries (cargo bench --no-run)");
+            let built = binaries::build(self.root, &self.work.join("build.log"), &mut progress);
+            progress.finish(match &built {
+                Ok(_) => "bench binaries built",
+                Err(_) => "bench binaries NOT built",
+            });
+            if let Err(why) = &built {
+                self.failures.push(why.clone());
+            }
+            self.binaries = Some(built);
+        }
+        self.binaries
+            .clone()
+            .unwrap_or_else(|| Err("not built".to_owned()))
+    }
+
+    fn time(&mut self) -> Outcome {
+        let exes = self.binaries();
+        let limits = self.per_case();
+        let outcome = bench_family(
+            "time",
+            "timed",
+            self.items.len(),
+            &exes,
+            |exes, progress| time::measure(&self.job(&exes.time, &limits), progress),
+        );
+        self.failures.extend(outcome.failures.iter().cloned());
+        outcome
+    }
+
+    fn instructions(&mut self) -> Outcome {
+        let progress = Progress::new("instructions", self.items.len());
+        let tools =
+            tools::ensure_instruction_tools(self.root, self.options.install_tools, &mut |msg| {
+                progress.message(msg)
+            });
+        let runner = match tools {
+            Ok(runner) => runner,
+            Err(reason) => {
+                progress.finish(&format!("not measured: {reason}"));
+                return Outcome {
+                    unmeasured: Some(reason),
+                    ..Outcome::default()
+                };
+            }
+        };
+        drop(progress);
+        let exes = self.binaries();
+        // Under valgrind: no address-space cap (valgrind reserves its own).
+        let limits = Limits {
+            memory: None,
+            ..self.per_case()
+        };
+        let outcome = bench_family(
+            "instructions",
+            "counted",
+            self.items.len(),
+            &exes,
+            |exes, progress| {
+                instructions::measure(&self.job(&exes.instructions, &limits), &runner, progress)
+            },
+        );
+        self.failures.extend(outcome.failures.iter().cloned());
+        outcome
+    }
+
+    /// The lab's CPython reference, each counterpart at its Rust cases' sizes.
+    fn python(&mut self, lab: &heaplab_core::Lab) -> Result<python::PythonRun, String> {
+        if let Err(why) = python::check_version(self.python_version) {
+            Progress::new("python", 0).finish(&format!("{}: not measured: {why}", lab.id));
+            return Err(why);
+        }
+        let plan = &self.options.plan;
+        let progress = Progress::new("python", 1);
+        progress.message(&format!("{}/python/reference.py", lab.id));
+        let counterparts = python::Counterpart::of(lab, |case| plan.mode.sizes(case));
+        let outcome = python::run(
+            self.root,
+            lab,
+            &counterparts,
+            plan.mode.python_timing(),
+            &self.per_case(),
+            &self.work.join(format!("python-{}.log", lab.id)),
+        );
+        match &outcome {
+            Ok(run) => {
+                for failure in &run.failures {
+                    progress.note(failure);
+                }
+                self.failures.extend(run.failures.iter().cloned());
+                progress.finish(&format!("{}: {} records", lab.id, run.cases.len()));
+            }
+            Err(reason) => progress.finish(&format!("{}: not measured: {reason}", lab.id)),
+        }
+        outcome
+    }
+}
+
 /// Runs one family of the bench binaries with its progress line ("3 of 70
 /// timed"), or records why it could not run (the build failed).
 fn bench_family(
@@ -613,10 +661,9 @@ fn bench_family(
     verb: &str,
     total: usize,
     exes: &Result<Executables, String>,
-    failures: &mut Vec<String>,
     measure: impl FnOnce(&Executables, &mut Progress) -> Outcome,
-) -> Stage<Outcome> {
-    let outcome = match exes {
+) -> Outcome {
+    match exes {
         Ok(exes) => {
             let mut progress = Progress::new(name, total);
             let outcome = measure(exes, &mut progress);
@@ -627,9 +674,7 @@ fn bench_family(
             unmeasured: Some(why.clone()),
             ..Outcome::default()
         },
-    };
-    failures.extend(outcome.failures.iter().cloned());
-    Stage::Done(outcome)
+    }
 }
 
 fn count_measured(outcome: &Outcome) -> usize {

@@ -173,20 +173,19 @@ impl Counterpart {
     pub fn of(lab: &Lab, sizes_of: impl Fn(&Case) -> Vec<usize>) -> Vec<Counterpart> {
         let mut all: Vec<Counterpart> = Vec::new();
         for case in &lab.cases {
-            let Some(strategy) = case.python else {
-                continue;
-            };
-            let sizes = sizes_of(case);
-            match all
-                .iter_mut()
-                .find(|c| c.workload == case.workload && c.strategy == strategy)
-            {
-                Some(known) => known.sizes.extend(sizes),
-                None => all.push(Counterpart {
-                    workload: case.workload,
-                    strategy,
-                    sizes,
-                }),
+            for &strategy in &case.python {
+                let sizes = sizes_of(case);
+                match all
+                    .iter_mut()
+                    .find(|c| c.workload == case.workload && c.strategy == strategy)
+                {
+                    Some(known) => known.sizes.extend(sizes),
+                    None => all.push(Counterpart {
+                        workload: case.workload,
+                        strategy,
+                        sizes,
+                    }),
+                }
             }
         }
         for c in &mut all {
@@ -415,11 +414,8 @@ pub fn run(
         } else if seen.insert(record.id.clone()) {
             out.cases.push(record);
         } else {
-            out.failures.push(format!(
-                "{} printed {} twice",
-                script.display(),
-                record.id
-            ));
+            out.failures
+                .push(format!("{} printed {} twice", script.display(), record.id));
         }
     }
     if (end.records != total || out.cases.len() != total) && out.failures.is_empty() {

@@ -14,8 +14,8 @@ use serde::Deserialize;
 
 use crate::measure::binaries::{self, Event, Job, Outcome};
 use crate::measure::child::Stream;
-use crate::measure::progress::Progress;
 use crate::measure::events::Started;
+use crate::measure::progress::Progress;
 use crate::results::{self, CaseId, Metric};
 
 #[derive(Deserialize)]

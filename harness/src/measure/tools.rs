@@ -14,8 +14,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-use crate::measure::child::{self, Limits};
 use crate::measure::child::query as run;
+use crate::measure::child::{self, Limits};
 use crate::results::provenance::locked_version;
 
 /// How long `apt-get update` + `install valgrind`, or `cargo install` of

@@ -80,17 +80,20 @@ pub fn fill(text: &str, results: &Results) -> Result<String, String> {
     while let Some(start) = rest.find(OPEN) {
         let (before, from_open) = rest.split_at(start);
         out.push_str(before);
-        let header_end = from_open
-            .find("-->")
-            .ok_or_else(|| format!("a block opening is not closed with -->: {}", clip(from_open)))?
-            + 3;
+        let header_end = from_open.find("-->").ok_or_else(|| {
+            format!(
+                "a block opening is not closed with -->: {}",
+                clip(from_open)
+            )
+        })? + 3;
         let header = &from_open[..header_end];
         let after_header = &from_open[header_end..];
         let close = after_header
             .find(CLOSE)
             .ok_or_else(|| format!("block {} has no {CLOSE}", clip(header)))?;
         let spec = header[OPEN.len()..header.len() - 3].trim();
-        let generated = render(spec, results).map_err(|why| format!("block {}: {why}", clip(header)))?;
+        let generated =
+            render(spec, results).map_err(|why| format!("block {}: {why}", clip(header)))?;
         out.push_str(header);
         // A block that stands on its own lines keeps them; an inline one stays inline.
         if after_header.starts_with('\n') {
@@ -146,8 +149,8 @@ pub fn update_all(root: &Path, results: &Results) -> Result<Vec<PathBuf>, Error>
     for path in readmes(root) {
         let text = std::fs::read_to_string(&path)
             .map_err(|e| Error::run(format!("cannot read {}: {e}", path.display())))?;
-        let filled =
-            fill(&text, results).map_err(|why| Error::input(format!("{}: {why}", path.display())))?;
+        let filled = fill(&text, results)
+            .map_err(|why| Error::input(format!("{}: {why}", path.display())))?;
         if filled != text {
             updates.push((path, filled));
         }
@@ -369,7 +372,11 @@ fn table(words: &[&str], results: &Results) -> Result<String, String> {
                     .collect::<Result<_, _>>()?;
             }
             "columns" => columns = list.map(Column::parse).collect::<Result<_, _>>()?,
-            other => return Err(format!("unknown parameter {other:?} (lab, workloads, sizes, columns)")),
+            other => {
+                return Err(format!(
+                    "unknown parameter {other:?} (lab, workloads, sizes, columns)"
+                ));
+            }
         }
     }
     let lab_query = lab.ok_or("a table needs lab=ID")?;
@@ -378,8 +385,7 @@ fn table(words: &[&str], results: &Results) -> Result<String, String> {
         .iter()
         .find(|l| {
             l.id == lab_query
-                || l
-                    .id
+                || l.id
                     .strip_prefix(lab_query)
                     .is_some_and(|rest| rest.starts_with('-'))
         })
@@ -413,14 +419,19 @@ fn table(words: &[&str], results: &Results) -> Result<String, String> {
         let mut ns: Vec<u64> = results
             .cases
             .iter()
-            .filter(|r| r.id.lab == lab.id && &r.id.workload == workload && r.source == Source::Rust)
+            .filter(|r| {
+                r.id.lab == lab.id && &r.id.workload == workload && r.source == Source::Rust
+            })
             .map(|r| r.id.n)
             .filter(|n| sizes.is_empty() || sizes.contains(n))
             .collect();
         ns.sort_unstable();
         ns.dedup();
         if ns.is_empty() {
-            return Err(format!("the results have no {}/{workload} records at those sizes", lab.id));
+            return Err(format!(
+                "the results have no {}/{workload} records at those sizes",
+                lab.id
+            ));
         }
         for n in ns {
             let mut row = Vec::new();
@@ -444,7 +455,11 @@ fn run(results: &Results) -> String {
         p.run_id(),
         p.command,
         p.short_revision(),
-        if p.git_dirty { " with uncommitted changes" } else { "" },
+        if p.git_dirty {
+            " with uncommitted changes"
+        } else {
+            ""
+        },
         p.mode,
         p.cpu,
         p.cores,
@@ -486,7 +501,10 @@ mod tests {
         assert_eq!(drift(&filled, &results()).unwrap(), None);
         let edited = filled.replace("| 2 | 2 | 64 |", "| 2 | 2 | 65 |");
         let why = drift(&edited, &results()).unwrap().expect("drift");
-        assert!(why.contains("| 2 | 2 | 65 |") && why.contains("| 2 | 2 | 64 |"), "{why}");
+        assert!(
+            why.contains("| 2 | 2 | 65 |") && why.contains("| 2 | 2 | 64 |"),
+            "{why}"
+        );
     }
 
     #[test]
@@ -506,7 +524,13 @@ mod tests {
     #[test]
     fn values_are_per_op_or_total_as_asked() {
         let r = results();
-        let fill1 = |spec: &str| fill(&format!("<!-- heaplab:value {spec} --><!-- /heaplab -->"), &r).unwrap();
+        let fill1 = |spec: &str| {
+            fill(
+                &format!("<!-- heaplab:value {spec} --><!-- /heaplab -->"),
+                &r,
+            )
+            .unwrap()
+        };
         assert!(fill1("00-example/w/s/2 allocs").contains("-->2<"));
         assert!(fill1("00-example/w/s/2 allocs@total").contains("-->4<"));
         assert!(fill1("00-example/w/s/2 live_bytes@op").contains("-->32<"));

@@ -5,9 +5,9 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use crate::error::Error;
+use crate::render::number::number;
 use crate::render::plot::{self, Panel, Series};
 use crate::results::files::write_atomic;
-use crate::render::number::number;
 use crate::results::metrics::{self, METRICS, MetricSpec, Shown};
 use crate::results::{CaseRecord, LabRecord, Metric, Results, Source, metric};
 
@@ -257,12 +257,17 @@ fn lab_section(
             lab.python_counterparts
                 .iter()
                 .filter(|(k, v)| {
-                    v.as_str() == python_strategy && k.split_once('/').is_some_and(|(w, _)| w == workload)
+                    v.iter().any(|p| p == python_strategy)
+                        && k.split_once('/').is_some_and(|(w, _)| w == workload)
                 })
                 .filter_map(|(k, _)| k.split_once('/').map(|(_, s)| s))
                 .collect()
         };
-        for r in rust.iter().chain(&python).filter(|r| r.id.workload == workload) {
+        for r in rust
+            .iter()
+            .chain(&python)
+            .filter(|r| r.id.workload == workload)
+        {
             let who = match r.source {
                 Source::Rust => format!("Rust `{}`", r.id.strategy),
                 Source::Python => {
@@ -324,18 +329,24 @@ fn panels(
     let mut colors: BTreeMap<String, usize> = BTreeMap::new();
     let mut strategies: Vec<(String, bool, usize)> = Vec::new();
     for r in rust.iter().filter(|r| r.id.workload == workload) {
-        if !strategies.iter().any(|(s, py, _)| !py && *s == r.id.strategy) {
+        if !strategies
+            .iter()
+            .any(|(s, py, _)| !py && *s == r.id.strategy)
+        {
             let color = colors.len();
             colors.insert(r.id.strategy.clone(), color);
             strategies.push((r.id.strategy.clone(), false, color));
         }
     }
     for p in python.iter().filter(|p| p.id.workload == workload) {
-        if !strategies.iter().any(|(s, py, _)| *py && *s == p.id.strategy) {
+        if !strategies
+            .iter()
+            .any(|(s, py, _)| *py && *s == p.id.strategy)
+        {
             let rust_twin = lab
                 .python_counterparts
                 .iter()
-                .find(|(k, v)| **v == p.id.strategy && k.starts_with(&format!("{workload}/")))
+                .find(|(k, v)| v.contains(&p.id.strategy) && k.starts_with(&format!("{workload}/")))
                 .and_then(|(k, _)| {
                     colors
                         .get(k.rsplit('/').next().unwrap_or_default())

@@ -22,7 +22,6 @@ use std::io::{Read, Write};
 use std::os::unix::fs::{FileTypeExt, MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
-
 /// What kind of thing is at `path`, in words, when it is not a regular file.
 fn not_regular(meta: &fs::Metadata) -> Option<&'static str> {
     let t = meta.file_type();

@@ -96,7 +96,7 @@ impl FromStr for CaseId {
         let parts: Vec<&str> = text.split('/').collect();
         let [lab, workload, strategy, n] = parts[..] else {
             return Err(format!(
-                "case id {text:?} is not lab/workload/strategy/n"
+                "case id {text:?} is not lab/workload/strategy/n, each name 1–64 letters, digits, '-', '_', '.' or '+'"
             ));
         };
         let n = n

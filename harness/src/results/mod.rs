@@ -19,8 +19,8 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::results::provenance::Provenance;
 use crate::error::Error;
+use crate::results::provenance::Provenance;
 
 /// The largest results file heaplab reads. A full run of ten labs is
 /// about half a megabyte; anything this large is not a results file.
@@ -236,7 +236,7 @@ pub struct LabRecord {
     /// Facts from both sources.
     pub facts: Vec<FactRecord>,
     /// Rust strategy to CPython counterpart, per workload: `workload/strategy` → python strategy.
-    pub python_counterparts: BTreeMap<String, String>,
+    pub python_counterparts: BTreeMap<String, Vec<String>>,
     /// Why CPython figures are absent, when they are.
     pub python_not_measured: Option<String>,
     /// Workloads whose output keeps what was built (peak per op is memory per object).
@@ -261,7 +261,6 @@ pub struct Results {
     pub cases: Vec<CaseRecord>,
 }
 
-
 impl Results {
     /// Reads and validates a results file. Never modifies it.
     ///
@@ -271,8 +270,8 @@ impl Results {
     /// non-finite numbers, strings in place of numbers, missing fields), or
     /// of another schema version.
     pub fn load(path: &Path) -> Result<Self, Error> {
-        let bytes = files::read_limited(path, MAX_RESULTS_BYTES)
-            .map_err(|e| Error::input(e.message))?;
+        let bytes =
+            files::read_limited(path, MAX_RESULTS_BYTES).map_err(|e| Error::input(e.message))?;
         let malformed = |why: &str| {
             Error::input(format!(
                 "{} is not a valid heaplab results file: {why}; regenerate it with `heaplab bench`",
@@ -383,21 +382,24 @@ fn upgrade_v1(doc: &mut serde_json::Value) -> Result<(), String> {
         .and_then(Value::as_array_mut)
         .ok_or_else(|| bad("no cases"))?;
     for case in cases {
-        let record = case.as_object_mut().ok_or_else(|| bad("a case is not an object"))?;
-        let text = |record: &mut serde_json::Map<String, Value>, key: &str| {
-            match record.remove(key) {
-                Some(Value::String(s)) => Ok(s),
-                Some(Value::Number(n)) => Ok(n.to_string()),
-                _ => Err(bad(&format!("a case without {key}"))),
-            }
+        let record = case
+            .as_object_mut()
+            .ok_or_else(|| bad("a case is not an object"))?;
+        let text = |record: &mut serde_json::Map<String, Value>, key: &str| match record.remove(key)
+        {
+            Some(Value::String(s)) => Ok(s),
+            Some(Value::Number(n)) => Ok(n.to_string()),
+            _ => Err(bad(&format!("a case without {key}"))),
         };
-        let id = format!(
-            "{}/{}/{}/{}",
+        let parts = [
             text(record, "lab")?,
             text(record, "workload")?,
             text(record, "strategy")?,
-            text(record, "n")?
-        );
+        ];
+        for (what, name) in ["lab", "workload", "strategy"].iter().zip(&parts) {
+            check_name(what, name)?;
+        }
+        let id = format!("{}/{}", parts.join("/"), text(record, "n")?);
         let interval = match record.get("source").and_then(Value::as_str) {
             Some("python") => "range",
             _ => "ci95",
@@ -411,6 +413,21 @@ fn upgrade_v1(doc: &mut serde_json::Value) -> Result<(), String> {
                     m.insert("low".to_owned(), low);
                     m.insert("high".to_owned(), high);
                     m.insert("interval".to_owned(), json!(interval));
+                }
+            }
+        }
+    }
+    // Version 1 named one counterpart per Rust case; version 2 a list.
+    if let Some(labs) = doc.get_mut("labs").and_then(Value::as_array_mut) {
+        for lab in labs {
+            if let Some(map) = lab
+                .get_mut("python_counterparts")
+                .and_then(Value::as_object_mut)
+            {
+                for name in map.values_mut() {
+                    if name.is_string() {
+                        *name = json!([name.take()]);
+                    }
                 }
             }
         }

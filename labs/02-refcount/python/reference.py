@@ -3,8 +3,12 @@
 Every CPython object carries a reference count that every binding, container
 slot and argument changes. These loops mirror the tutorial's three
 (one name, three names, a list holding ten references) plus the copy of a
-handle and interning, at the sizes the harness passes. Run through
-`heaplab bench`, or alone: python3 reference.py --sizes 1000 --repeats 3
+handle and interning, at the sizes the harness asks for. The interned text
+is the Rust lab's INTERN_TEXT, passed with its other constants. Run through
+`heaplab bench`, or alone with the Rust lab's constants:
+
+  C=$(cargo run -q --release -p heaplab -- list --lab 02 --constants)
+  python3 reference.py --constants "$C" --case intern/copies=1000 --repeats 3
 """
 
 import pathlib
@@ -13,10 +17,14 @@ import sys
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[3] / "harness" / "python"))
 import heaplab_ref  # noqa: E402
 
-# The repeated text of the interning workload; the same 31 bytes as the Rust lab.
-INTERN_TEXT = "application/json; charset=utf-8"
-# Pieces joined at run time, so every copy is a new object (literals would be shared).
-INTERN_PARTS = INTERN_TEXT.split(";")
+LAB = "02-refcount"
+C = heaplab_ref.constants(LAB, INTERN_TEXT=str)
+
+# The text in two halves, joined at run time: every join makes a new string
+# object (a literal, or a join of one piece, would be shared). A text of one
+# character would defeat this: CPython shares those too.
+_HALF = len(C.INTERN_TEXT) // 2
+INTERN_PARTS = (C.INTERN_TEXT[:_HALF], C.INTERN_TEXT[_HALF:])
 
 
 def sizes_only(n):
@@ -60,11 +68,11 @@ def clone_drop(data):
 
 
 def copies(n):
-    return [";".join(INTERN_PARTS) for _ in range(n)]
+    return ["".join(INTERN_PARTS) for _ in range(n)]
 
 
 def interned(n):
-    return [sys.intern(";".join(INTERN_PARTS)) for _ in range(n)]
+    return [sys.intern("".join(INTERN_PARTS)) for _ in range(n)]
 
 
 CASES = [
@@ -98,9 +106,9 @@ def facts():
         ("... after deleting the list and the dict", after, "count"),
         ("sys.getsizeof([1, 2, 3])", sys.getsizeof([1, 2, 3]), "bytes"),
         ("sys.getsizeof(object())", sys.getsizeof(object()), "bytes"),
-        ("sys.getsizeof(INTERN_TEXT)", sys.getsizeof(INTERN_TEXT), "bytes"),
+        ("sys.getsizeof(INTERN_TEXT)", sys.getsizeof(C.INTERN_TEXT), "bytes"),
     ]
 
 
 if __name__ == "__main__":
-    heaplab_ref.main("02-refcount", CASES, facts, default_sizes=[1_000, 10_000, 100_000])
+    heaplab_ref.main(LAB, CASES, facts, default_sizes=[1_000, 10_000, 100_000])

@@ -237,6 +237,7 @@ pub fn lab() -> Lab {
         .claim("An object is freed the moment its count reaches zero: nothing is left live after the loop.")
         .claim("Interning keeps one copy of a repeated value instead of many.")
         .facts(facts)
+        .constant("INTERN_TEXT", INTERN_TEXT)
         .keeps("intern")
         .cases([
             Case::new("create-drop", "box", SIZES, |n| n, create_drop::<Box<u64>>)

@@ -4,8 +4,11 @@ Three-attribute point classes with and without __slots__, the hybrid
 (__slots__ that also lists '__dict__', one object in EXTRA_EVERY using it),
 a plain dict per point, and three parallel lists. Creation keeps the objects
 alive in a list, so peak_bytes / n is the memory of one object plus its list
-slot. Run through `heaplab bench`, or alone:
-python3 reference.py --sizes 1000 --repeats 3
+slot. EXTRA_EVERY is the Rust lab's constant. Run through `heaplab bench`,
+or alone with the Rust lab's constants:
+
+  C=$(cargo run -q --release -p heaplab -- list --lab 04 --constants)
+  python3 reference.py --constants "$C" --case create/slots=1000 --repeats 3
 """
 
 import pathlib
@@ -14,8 +17,9 @@ import sys
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[3] / "harness" / "python"))
 import heaplab_ref  # noqa: E402
 
-# One hybrid object in EXTRA_EVERY gets a dynamic attribute; the same rule as the Rust lab.
-EXTRA_EVERY = 10
+LAB = "04-slots-vs-dict"
+# One hybrid object in C.EXTRA_EVERY gets a dynamic attribute.
+C = heaplab_ref.constants(LAB, EXTRA_EVERY=int)
 
 
 class SlotsPoint:
@@ -53,7 +57,7 @@ def make_dict(n):
 
 def make_hybrid(n):
     points = [HybridPoint(i, i + 1, i + 2) for i in range(n)]
-    for i in range(0, n, EXTRA_EVERY):
+    for i in range(0, n, C.EXTRA_EVERY):
         points[i].label = f"p{i}"
     return points
 
@@ -116,4 +120,4 @@ def facts():
 
 
 if __name__ == "__main__":
-    heaplab_ref.main("04-slots-vs-dict", CASES, facts, default_sizes=[1_000, 10_000, 100_000, 1_000_000])
+    heaplab_ref.main(LAB, CASES, facts, default_sizes=[1_000, 10_000, 100_000, 1_000_000])

@@ -200,6 +200,7 @@ pub fn lab() -> Lab {
     .claim("__slots__ makes creating objects and reading their attributes faster.")
     .claim("Adding '__dict__' to __slots__ keeps dynamic attributes available when needed.")
     .facts(facts)
+    .constant("EXTRA_EVERY", EXTRA_EVERY)
     .keeps("create")
     .cases([
         Case::new("create", "struct", SIZES, |n| n, structs)
@@ -207,6 +208,7 @@ pub fn lab() -> Lab {
             .about("Vec<Point3>: one allocation of n * 24 bytes"),
         Case::new("create", "dict", SIZES, |n| n, dicts)
             .with_python("dict")
+            .with_python("plain-dict")
             .about("Vec<HashMap<String, Value>>: a table and three key strings per object"),
         Case::new("create", "hybrid", SIZES, |n| n, hybrids)
             .with_python("hybrid")
@@ -221,6 +223,7 @@ pub fn lab() -> Lab {
             .about("sum x + y + z over n structs"),
         Case::new("read", "dict", SIZES, dicts, read_dicts)
             .with_python("dict")
+            .with_python("plain-dict")
             .about("sum x + y + z over n maps: three hashed lookups per object"),
         Case::new("read", "hybrid", SIZES, hybrids, read_hybrids)
             .with_python("hybrid")

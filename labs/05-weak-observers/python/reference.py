@@ -5,7 +5,11 @@ The "bad emitter" keeps its observers in a list (strong references); the
 Beside them: a dict against a WeakValueDictionary whose values' owners drop
 them, and weakref.finalize callbacks. The subject (or cache) is built by
 setup and stays alive after the run, so live_bytes is what it still holds.
-Run through `heaplab bench`, or alone: python3 reference.py --sizes 1000
+CHURN_NOTIFY_EVERY is the Rust lab's constant. Run through `heaplab bench`,
+or alone with the Rust lab's constants:
+
+  C=$(cargo run -q --release -p heaplab -- list --lab 05 --constants)
+  python3 reference.py --constants "$C" --case churn/weak=1000 --repeats 3
 """
 
 import pathlib
@@ -15,8 +19,9 @@ import weakref
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[3] / "harness" / "python"))
 import heaplab_ref  # noqa: E402
 
-# Notify once every this many subscribe/release pairs in the churn workload (as in Rust).
-CHURN_NOTIFY_EVERY = 64
+LAB = "05-weak-observers"
+# The churn workload notifies once every C.CHURN_NOTIFY_EVERY subscribe/release pairs.
+C = heaplab_ref.constants(LAB, CHURN_NOTIFY_EVERY=int)
 
 
 class Observer:
@@ -81,11 +86,12 @@ def subscribe_release_notify(data):
 
 def churn(data):
     subject, n = data
+    every = C.CHURN_NOTIFY_EVERY
     notified = 0
     for i in range(n):
         owner = subject.subscribe(i)
         del owner
-        if (i + 1) % CHURN_NOTIFY_EVERY == 0:
+        if (i + 1) % every == 0:
             notified += subject.notify(1)
     return notified
 
@@ -153,4 +159,4 @@ def facts():
 
 
 if __name__ == "__main__":
-    heaplab_ref.main("05-weak-observers", CASES, facts, default_sizes=[1_000, 10_000, 100_000])
+    heaplab_ref.main(LAB, CASES, facts, default_sizes=[1_000, 10_000, 100_000])

@@ -363,6 +363,7 @@ pub fn lab() -> Lab {
         .claim("Weak references (WeakSet, weakref.ref) let observers die with their owners; the emitter prunes the dead ones (examples 9, 14).")
         .claim("WeakValueDictionary entries disappear when the last strong reference goes; weakref.finalize runs cleanup when an object dies (examples 13, 15).")
         .facts(facts)
+        .constant("CHURN_NOTIFY_EVERY", CHURN_NOTIFY_EVERY)
         .cases(subject_cases(
             "subscribe-release",
             "subscribe n, every owner lets go, no notify yet: what the subject still holds",

@@ -3,8 +3,11 @@
 Sum of squares and the first ten even squares, with a generator chain and
 with a list at every step, and a text file read line by line against read
 whole (the same generated file as the Rust lab: 42-byte lines in the temp
-directory). Run through `heaplab bench`, or alone:
-python3 reference.py --sizes 100000 --repeats 3
+directory). FIRST is the Rust lab's constant. Run through `heaplab bench`,
+or alone with the Rust lab's constants:
+
+  C=$(cargo run -q --release -p heaplab -- list --lab 08 --constants)
+  python3 reference.py --constants "$C" --case sum-squares/list=100000 --repeats 3
 """
 
 import itertools
@@ -16,15 +19,18 @@ import tempfile
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[3] / "harness" / "python"))
 import heaplab_ref  # noqa: E402
 
-FIRST = 10  # even squares wanted, as in the Rust lab
+LAB = "08-generators-vs-lists"
+# C.FIRST: how many even squares the first-10-even-squares workload wants.
+C = heaplab_ref.constants(LAB, FIRST=int)
 
 
 def line(i):
+    """Line i of the generated file: the Rust lab's `line(i)`, 42 bytes."""
     return f"event {i:010} status=ok latency_us=042\n"
 
 
 def lines_file(n):
-    """The Rust lab's file: same name, same bytes; written once, atomically."""
+    """The Rust lab's `lines_file(n)`: same name, same bytes; written once, atomically."""
     path = pathlib.Path(tempfile.gettempdir()) / f"heaplab-lab08-{n}-lines.txt"
     if path.exists() and path.stat().st_size == n * len(line(0)):
         return path
@@ -49,14 +55,14 @@ def sum_squares_list(n):
 def first_generator(n):
     evens = (x for x in range(n) if x % 2 == 0)
     squares = (x * x for x in evens)
-    return sum(itertools.islice(squares, FIRST))
+    return sum(itertools.islice(squares, C.FIRST))
 
 
 def first_list(n):
     data = list(range(n))
     evens = [x for x in data if x % 2 == 0]
     squares = [x * x for x in evens]
-    return sum(squares[:FIRST])
+    return sum(squares[: C.FIRST])
 
 
 def line_by_line(path):
@@ -96,4 +102,14 @@ def facts():
 
 
 if __name__ == "__main__":
-    heaplab_ref.main("08-generators-vs-lists", CASES, facts, default_sizes=[1_000, 100_000, 10_000_000])
+    heaplab_ref.main(
+        LAB,
+        CASES,
+        facts,
+        # The Rust lab's RANGE_SIZES and LINE_SIZES, for running by hand.
+        default_sizes={
+            "sum-squares": [1_000, 100_000, 10_000_000],
+            "first-10-even-squares": [1_000, 100_000, 10_000_000],
+            "read-lines": [10_000, 100_000, 1_000_000],
+        },
+    )

@@ -171,6 +171,7 @@ pub fn lab() -> Lab {
         .claim("Chaining generators (filter, map, islice) avoids the intermediate lists of a step-by-step approach, and stops as soon as enough items are produced.")
         .claim("Reading a large file line by line keeps memory flat; reading it whole holds the file in memory.")
         .facts(facts)
+        .constant("FIRST", FIRST)
         .cases([
             range("sum-squares", "iterator", "(0..n).map(square).sum(): nothing stored", "generator", sum_squares_iterator),
             range("sum-squares", "collect-each-step", "a Vec of the range, then a Vec of squares", "list", sum_squares_collected),
