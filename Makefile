@@ -21,7 +21,7 @@ bench: ## Measure every lab (heap, time, instructions, CPython): results/latest.
 bench-quick: ## The same with sizes up to 10 000 and short timings, into results/quick/ (students; about a minute)
 	$(HEAPLAB) bench --quick --out results/quick
 
-report: ## Regenerate results/REPORT.md and plots from results/latest.json
+report: ## Regenerate results/REPORT.md, plots and the READMEs' figures from results/latest.json
 	$(HEAPLAB) report
 
 list: ## List labs, cases and sizes

@@ -74,7 +74,15 @@ enum Command {
         #[command(flatten)]
         measuring: Measuring,
     },
-    /// Regenerate REPORT.md and plots from a results file (no measuring).
+    /// Regenerate REPORT.md and plots from a results file (no measuring); from the committed
+    /// results/latest.json into results/, also the generated figures in the READMEs.
+    #[command(
+        long_about = "Regenerates REPORT.md and its plots from a results file, without measuring.\n\n\
+When the results are the committed results/latest.json and the report goes beside them (the default), \
+the figure blocks of README.md and labs/*/README.md (<!-- heaplab:... --> ... <!-- /heaplab -->) are \
+regenerated too: every figure in those READMEs comes from the committed results, and `make test` fails \
+when one differs. Edit the prose around the blocks, never inside them."
+    )]
     Report {
         /// The results file to read.
         #[arg(long, default_value = "results/latest.json")]
