@@ -28,6 +28,10 @@
 //!   asked with `METRIC@op` / `METRIC@total`.
 //! * `value CASE METRIC [py]`: one figure inline, e.g.
 //!   `value 09-lru-vs-unbounded/distinct-keys/slab-lru/100000 live_bytes`.
+//! * `fact LAB rust|python NAME`: one of the lab's facts inline (a type's
+//!   size, `sys.getsizeof` on this interpreter), NAME being the rest of the
+//!   line, exactly as the facts table names it.
+//! * `facts LAB [rust|python]`: the lab's facts as a table.
 //! * `run`: which run the figures come from: its directory, command,
 //!   commit and machine.
 //!
@@ -39,7 +43,7 @@ use std::path::{Path, PathBuf};
 use crate::error::Error;
 use crate::render::number::number;
 use crate::results::metrics::{self, MetricSpec, Shown};
-use crate::results::{CaseId, Metric, Results, Source, files};
+use crate::results::{CaseId, LabRecord, Metric, Results, Source, files};
 
 const OPEN: &str = "<!-- heaplab:";
 const CLOSE: &str = "<!-- /heaplab -->";
@@ -206,8 +210,10 @@ fn render(spec: &str, results: &Results) -> Result<String, String> {
         "table" => table(&words, results),
         "value" => value(&words, results),
         "run" if words.is_empty() => Ok(run(results)),
+        "fact" => fact(spec, results),
+        "facts" => facts(&words, results),
         other => Err(format!(
-            "unknown block kind {other:?} (table, value, run) or unexpected parameters"
+            "unknown block kind {other:?} (table, value, fact, facts, run) or unexpected parameters"
         )),
     }
 }
@@ -316,18 +322,14 @@ impl Column {
                 spec,
                 shown,
             } => {
-                let label = match (shown, spec.shown) {
-                    (a, b) if *a == b => spec.label.to_owned(),
-                    (Shown::PerOp, _) => format!("{} / n", spec.name),
-                    (Shown::Total, _) => format!("{} ({})", spec.name, spec.unit),
-                };
+                let label = spec.label_for(*shown);
                 match source {
                     Source::Rust => format!("{strategy} {label}"),
                     Source::Python => format!("CPython {strategy} {label}"),
                 }
             }
             Column::Ratio { over, under, spec } => {
-                format!("{over} ÷ {under} {}", spec.name)
+                format!("{over} ÷ {under} {}", spec.total_label)
             }
         }
     }
@@ -379,17 +381,7 @@ fn table(words: &[&str], results: &Results) -> Result<String, String> {
             }
         }
     }
-    let lab_query = lab.ok_or("a table needs lab=ID")?;
-    let lab = results
-        .labs
-        .iter()
-        .find(|l| {
-            l.id == lab_query
-                || l.id
-                    .strip_prefix(lab_query)
-                    .is_some_and(|rest| rest.starts_with('-'))
-        })
-        .ok_or_else(|| format!("the results have no lab {lab_query}"))?;
+    let lab = self::lab(results, lab.ok_or("a table needs lab=ID")?)?;
     if columns.is_empty() {
         return Err("a table needs columns=...".to_owned());
     }
@@ -448,6 +440,69 @@ fn table(words: &[&str], results: &Results) -> Result<String, String> {
     Ok(md)
 }
 
+/// The lab `query` names (`09` or `09-lru-vs-unbounded`).
+fn lab<'r>(results: &'r Results, query: &str) -> Result<&'r LabRecord, String> {
+    results
+        .labs
+        .iter()
+        .find(|l| {
+            l.id == query
+                || l.id
+                    .strip_prefix(query)
+                    .is_some_and(|rest| rest.starts_with('-'))
+        })
+        .ok_or_else(|| format!("the results have no lab {query}"))
+}
+
+fn source(word: &str) -> Result<Source, String> {
+    match word {
+        "rust" => Ok(Source::Rust),
+        "python" => Ok(Source::Python),
+        other => Err(format!("{other:?}: expected rust or python")),
+    }
+}
+
+fn fact(spec: &str, results: &Results) -> Result<String, String> {
+    let mut parts = spec.splitn(4, char::is_whitespace);
+    let (_, lab_query, who, name) = (parts.next(), parts.next(), parts.next(), parts.next());
+    let (Some(lab_query), Some(who), Some(name)) = (lab_query, who, name) else {
+        return Err("expected: fact LAB rust|python NAME".to_owned());
+    };
+    let (lab, who, name) = (lab(results, lab_query)?, source(who)?, name.trim());
+    lab.facts
+        .iter()
+        .find(|f| f.source == who && f.name == name)
+        .map(|f| number(f.value))
+        .ok_or_else(|| format!("{} has no {who:?} fact named {name:?}", lab.id))
+}
+
+fn facts(words: &[&str], results: &Results) -> Result<String, String> {
+    let (lab, only) = match words {
+        [query] => (lab(results, query)?, None),
+        [query, who] => (lab(results, query)?, Some(source(who)?)),
+        _ => return Err("expected: facts LAB [rust|python]".to_owned()),
+    };
+    let mut md = String::from("| source | fact | value |\n| --- | --- | ---: |");
+    for f in lab
+        .facts
+        .iter()
+        .filter(|f| only.is_none_or(|s| s == f.source))
+    {
+        let who = match f.source {
+            Source::Rust => "Rust",
+            Source::Python => "CPython",
+        };
+        let _ = write!(
+            md,
+            "\n| {who} | {} | {} {} |",
+            f.name.replace('|', "\\|"),
+            number(f.value),
+            f.unit
+        );
+    }
+    Ok(md)
+}
+
 fn run(results: &Results) -> String {
     let p = &results.provenance;
     format!(
@@ -476,7 +531,7 @@ mod tests {
     fn results() -> Results {
         let mut results = crate::results::example(&[("allocs", 4), ("live_bytes", 64)]);
         results.cases[0].id.n = 2;
-        results.labs.push(crate::results::LabRecord {
+        results.labs.push(LabRecord {
             id: "00-example".into(),
             title: "t".into(),
             section: "s".into(),
@@ -519,6 +574,26 @@ mod tests {
         ] {
             assert!(fill(bad, &results()).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn facts_are_quoted_by_name() {
+        let mut r = results();
+        r.labs[0].facts.push(crate::results::FactRecord {
+            name: "sys.getsizeof(object())".into(),
+            value: 16.0,
+            unit: "bytes".into(),
+            source: Source::Python,
+        });
+        let text = "<!-- heaplab:fact 00 python sys.getsizeof(object()) -->?<!-- /heaplab -->";
+        assert!(fill(text, &r).unwrap().contains("-->16<"));
+        let table = fill("<!-- heaplab:facts 00 -->\n<!-- /heaplab -->", &r).unwrap();
+        assert!(
+            table.contains("| CPython | sys.getsizeof(object()) | 16 bytes |"),
+            "{table}"
+        );
+        let missing = "<!-- heaplab:fact 00 rust sys.getsizeof(object()) -->?<!-- /heaplab -->";
+        assert!(fill(missing, &r).is_err());
     }
 
     #[test]

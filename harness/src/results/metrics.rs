@@ -98,8 +98,10 @@ pub struct MetricSpec {
     pub kind: Kind,
     /// Its measure slug in Bencher Metric Format.
     pub export: &'static str,
-    /// Its column label in tables, unit included.
+    /// Its column label in tables, as shown by default, unit included.
     pub label: &'static str,
+    /// Its column label for the whole case's total, e.g. `peak B`.
+    pub total_label: &'static str,
     /// One line for the report's legend.
     pub about: &'static str,
 }
@@ -122,6 +124,7 @@ pub const METRICS: [MetricSpec; 6] = [
         kind: Kind::Scalar,
         export: "latency",
         label: "ns/op",
+        total_label: "ns",
         about: "wall time of the run: the median, with its interval (criterion's 95% confidence interval of the median for Rust; the fastest and slowest repeat for CPython)",
     },
     MetricSpec {
@@ -133,6 +136,7 @@ pub const METRICS: [MetricSpec; 6] = [
         kind: Kind::Scalar,
         export: "allocations",
         label: "allocs/op",
+        total_label: "allocs",
         about: "heap blocks allocated by the run and the drop of its output (dhat, exact)",
     },
     MetricSpec {
@@ -144,6 +148,7 @@ pub const METRICS: [MetricSpec; 6] = [
         kind: Kind::Scalar,
         export: "bytes",
         label: "bytes/op",
+        total_label: "bytes",
         about: "bytes those blocks requested, in total (dhat, exact)",
     },
     MetricSpec {
@@ -155,6 +160,7 @@ pub const METRICS: [MetricSpec; 6] = [
         kind: Kind::Scalar,
         export: "peak-bytes",
         label: "peak B/op",
+        total_label: "peak B",
         about: "most bytes live at once during the run (dhat; tracemalloc for CPython); where the output keeps what was built, this is memory per object",
     },
     MetricSpec {
@@ -166,6 +172,7 @@ pub const METRICS: [MetricSpec; 6] = [
         kind: Kind::Scalar,
         export: "live-bytes",
         label: "retained B",
+        total_label: "retained B",
         about: "bytes still allocated after the output was dropped: a leak where nothing should be held, by design where an environment keeps them (a bounded cache's entries)",
     },
     MetricSpec {
@@ -177,9 +184,29 @@ pub const METRICS: [MetricSpec; 6] = [
         kind: Kind::Scalar,
         export: "instructions",
         label: "Ir/op",
+        total_label: "Ir",
         about: "instructions executed by the run under callgrind, setup excluded",
     },
 ];
+
+impl MetricSpec {
+    /// The column label of the figure shown per op or in total.
+    ///
+    /// ```
+    /// use heaplab::results::metrics::{Shown, spec};
+    /// let peak = spec("peak_bytes").unwrap();
+    /// assert_eq!(peak.label_for(Shown::PerOp), "peak B/op");
+    /// assert_eq!(peak.label_for(Shown::Total), "peak B");
+    /// assert_eq!(spec("live_bytes").unwrap().label_for(Shown::PerOp), "retained B/op");
+    /// ```
+    pub fn label_for(&self, shown: Shown) -> String {
+        match (shown, self.shown) {
+            (Shown::Total, _) => self.total_label.to_owned(),
+            (Shown::PerOp, Shown::PerOp) => self.label.to_owned(),
+            (Shown::PerOp, Shown::Total) => format!("{}/op", self.total_label),
+        }
+    }
+}
 
 /// The row of `name`, if it is a metric.
 pub fn spec(name: &str) -> Option<&'static MetricSpec> {
