@@ -14,9 +14,11 @@ keeps what came before it). Metric names are the Rust side's:
   empty run, the metric is "not measured", with both numbers.
 * time_ns: perf_counter_ns around each run, tracemalloc off, every run on a
   fresh setup that is not timed. A calibration pass (also the warm-up)
-  picks the runs per repeat like timeit's autorange; the median of the
-  per-run times of the repeats is reported, with the fastest and slowest
-  repeat as the interval. The garbage collector stays enabled, as in real
+  picks the runs per repeat on timeit's 1-2-5 steps; as many repeats as fit
+  the wall-time budget (setups included) follow, at least 3; a single run
+  longer than the budget is its own warm-up and first repeat. The median of
+  the per-run times of the repeats is reported, with the fastest and
+  slowest repeat as the interval. The garbage collector stays enabled, as in real
   programs; gc.collect() runs before each repeat.
 * allocs, bytes, instructions: not measured (tracemalloc reports live and
   peak bytes only; CPython is not run under callgrind), with that reason.
@@ -132,7 +134,7 @@ def _parser(lab):
         type=float,
         default=DEFAULT_BUDGET_MS,
         metavar="B",
-        help=f"time for the repeats of one measurement, in ms (default {DEFAULT_BUDGET_MS}); "
+        help=f"wall time for the repeats of one measurement, setups included, in ms (default {DEFAULT_BUDGET_MS}); "
         f"at least min({FEWEST_REPEATS}, REPEATS) repeats run whatever it says",
     )
     parser.add_argument("--skip", type=int, default=0, help="skip the first SKIP measurements (to resume)")
@@ -251,32 +253,49 @@ def _loop_counts():
 
 
 def _repeat(setup, run, n, loops):
-    """Nanoseconds of `loops` runs, each on a fresh setup timed alone."""
+    """(ns of `loops` runs, each on a fresh setup timed alone; ns of the whole repeat, setups included)."""
     total = 0
+    began = time.perf_counter_ns()
     for _ in range(loops):
         data = setup(n)
         start = time.perf_counter_ns()
         out = run(data)
         total += time.perf_counter_ns() - start
         del out, data
-    return total
+    return total, time.perf_counter_ns() - began
 
 
 def _time(setup, run, n, timing):
     """time_ns of one case at size n (see the module's docstring)."""
     repeats, min_ns, budget_ns = timing
-    # Calibration, also the warm-up: its times are not reported.
-    for loops in _loop_counts():
+    # Calibration, also the warm-up: its times are not reported. One run
+    # tells how many make a repeat of at least min_ns (the next step of
+    # timeit's 1, 2, 5, 10, ... series); a repeat of that many confirms it
+    # (and is timed again with more runs if the first run was an outlier).
+    gc.collect()
+    took, wall = _repeat(setup, run, n, 1)
+    loops = 1
+    while took < min_ns:
+        # At most a thousandfold step: a run below the timer's resolution
+        # cannot ask for millions of runs at once.
+        wanted = min(min_ns * loops / max(took, 1), loops * 1000)
+        loops = next(step for step in _loop_counts() if step >= wanted)
         gc.collect()
-        took = _repeat(setup, run, n, loops)
-        if took >= min_ns:
-            break
+        took, wall = _repeat(setup, run, n, loops)
+    # The budget is wall time, setups included: a case whose setup is slow
+    # gets fewer repeats, never a longer run.
     fewest = min(FEWEST_REPEATS, repeats)
-    count = max(fewest, min(repeats, int(budget_ns // max(took, 1))))
+    count = max(fewest, min(repeats, int(budget_ns // max(wall, 1))))
     per_run = []
+    if loops == 1 and wall > budget_ns:
+        # One run outlasts the whole budget (seconds of work): it is warm
+        # already, and another run would cost more than all the repeats of
+        # a fast case; the calibration run counts as the first repeat.
+        per_run.append(took)
+        count -= 1
     for _ in range(count):
         gc.collect()
-        per_run.append(_repeat(setup, run, n, loops) / loops)
+        per_run.append(_repeat(setup, run, n, loops)[0] / loops)
     return {
         "median": float(statistics.median(per_run)),
         "low": float(min(per_run)),
@@ -316,8 +335,9 @@ def _timing_text(args):
     return (
         f"median of up to {args.repeats} repeats of L runs, each run on a fresh untimed setup "
         f"(L chosen like timeit's autorange so that a repeat lasts >= {args.min_time_ms:g} ms, "
-        f"as many repeats as fit in a {args.budget_ms:g} ms budget but at least "
-        f"{min(FEWEST_REPEATS, args.repeats)}), after an untimed calibration pass as warm-up; "
+        f"as many repeats as fit in a {args.budget_ms:g} ms budget, setups included, but at least "
+        f"{min(FEWEST_REPEATS, args.repeats)}), after an untimed calibration pass as warm-up "
+        "(a single run longer than the budget is its own calibration and first repeat); "
         f"{_collector()}, gc.collect() before each repeat; interval = fastest to slowest repeat, per run"
     )
 

@@ -123,13 +123,15 @@ impl Mode {
     }
 
     /// How the CPython references take their times (see
-    /// [`crate::measure::python::Timing`]). Full: up to 7 repeats of at
-    /// least 20 ms each within a second, like timeit's autorange; a run
-    /// longer than the budget is repeated 3 times. Smoke: one short repeat.
+    /// [`crate::measure::python::Timing`]). Full: up to 5 repeats of at
+    /// least 5 ms each (runs per repeat chosen like timeit's autorange)
+    /// within 250 ms of wall time, setups included, and never fewer than
+    /// 3: about what criterion spends on a case, where most CPython cases
+    /// need a fresh setup per run. Smoke: one short repeat.
     pub fn python_timing(self) -> crate::measure::python::Timing {
         let (repeats, min_time_ms, budget_ms) = match self {
-            Mode::Full => (7, 20, 1000),
-            Mode::Quick => (5, 10, 300),
+            Mode::Full => (5, 5, 250),
+            Mode::Quick => (5, 5, 150),
             Mode::Smoke => (1, 1, 50),
         };
         crate::measure::python::Timing {
