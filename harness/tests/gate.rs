@@ -58,10 +58,11 @@ fn every_bad_baseline_exits_2_naming_the_file_and_leaves_it_untouched() {
         ("truncated", good[..good.len() / 2].to_owned()),
         ("empty", String::new()),
         ("not-json", "heaplab results, honest\n".to_owned()),
-        (
-            "other-version",
-            good.replacen("\"schema_version\": 1", "\"schema_version\": 999", 1),
-        ),
+        ("other-version", {
+            let mut doc: serde_json::Value = serde_json::from_str(&good).unwrap();
+            doc["schema_version"] = serde_json::json!(999);
+            doc.to_string()
+        }),
         ("nan", with("NaN")),
         ("string", with("\"12\"")),
         (
