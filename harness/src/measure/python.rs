@@ -376,16 +376,35 @@ pub fn run(
         out.cases.clear();
         out.not_measured = Some(why);
     };
-    let Some(end) = end else {
-        broken(
-            &mut out,
-            format!(
-                "{} never printed its closing line; see {}",
+    let end = match end {
+        Some(end) => end,
+        None if records.is_empty() => {
+            broken(
+                &mut out,
+                format!(
+                    "{} never printed its closing line; see {}",
+                    script.display(),
+                    log.display()
+                ),
+            );
+            return Ok(out);
+        }
+        // Its last case broke it (a time-out at the largest size): what it
+        // measured before stands; only the facts and timing line are lost.
+        None => {
+            out.failures.push(format!(
+                "{} never printed its closing line (its facts are missing); see {}",
                 script.display(),
                 log.display()
-            ),
-        );
-        return Ok(out);
+            ));
+            End {
+                lab: lab_id.to_owned(),
+                python: String::new(),
+                facts: Vec::new(),
+                records: total,
+                timing: String::new(),
+            }
+        }
     };
     if end.lab != lab_id {
         broken(
@@ -426,7 +445,7 @@ pub fn run(
             out.cases.len()
         ));
     }
-    out.timing = Some(end.timing);
+    out.timing = Some(end.timing).filter(|t| !t.is_empty());
     out.facts = end
         .facts
         .into_iter()

@@ -94,7 +94,13 @@ pub fn fill(text: &str, results: &Results) -> Result<String, String> {
         let after_header = &from_open[header_end..];
         let close = after_header
             .find(CLOSE)
-            .ok_or_else(|| format!("block {} has no {CLOSE}", clip(header)))?;
+            .filter(|&close| !after_header[..close].contains(OPEN))
+            .ok_or_else(|| {
+                format!(
+                    "block {} has no {CLOSE} before the next block",
+                    clip(header)
+                )
+            })?;
         let spec = header[OPEN.len()..header.len() - 3].trim();
         let generated =
             render(spec, results).map_err(|why| format!("block {}: {why}", clip(header)))?;
@@ -170,9 +176,10 @@ pub fn update_all(root: &Path, results: &Results) -> Result<Vec<PathBuf>, Error>
 pub const COMMITTED: &str = "results/latest.json";
 
 /// Regenerates the READMEs' blocks when `results` were read from, or
-/// written to, the committed results file under `root` and the report goes
-/// beside it (`make bench`, `make report`); any other run (quick, smoke, a
-/// report elsewhere) leaves the READMEs alone. Returns the files changed.
+/// written to, the committed results file under `root`, the report goes
+/// beside it, and they are a full run of every lab (`make bench`, `make
+/// report`); any other run (quick, smoke, one lab, a report elsewhere)
+/// leaves the READMEs alone. Returns the files changed.
 ///
 /// # Errors
 ///
@@ -185,7 +192,17 @@ pub fn update_if_committed(
 ) -> Result<Vec<PathBuf>, Error> {
     let committed = root.join(COMMITTED);
     let beside = committed.parent().unwrap_or(root);
-    if files::same_file(results_path, &committed) && files::same_file(report_dir, beside) {
+    // Only a full run of every lab is what the READMEs quote: `bench --lab
+    // 04` or `--quick` into results/ leaves them alone.
+    let every_lab = crate::registry::labs()
+        .iter()
+        .filter(|lab| !lab.id.starts_with("00-"))
+        .all(|lab| results.labs.iter().any(|l| l.id == lab.id));
+    if files::same_file(results_path, &committed)
+        && files::same_file(report_dir, beside)
+        && results.provenance.mode == "full"
+        && every_lab
+    {
         update_all(root, results)
     } else {
         Ok(Vec::new())
@@ -571,6 +588,7 @@ mod tests {
             "<!-- heaplab:table lab=00 -->\nx\n<!-- /heaplab -->",
             "<!-- heaplab:figure -->x<!-- /heaplab -->",
             "<!-- heaplab:value 00-example/w/s/2 allocs -->x",
+            "<!-- heaplab:value 00-example/w/s/2 allocs -->x <!-- heaplab:value 00-example/w/s/2 allocs -->y<!-- /heaplab -->",
         ] {
             assert!(fill(bad, &results()).is_err(), "{bad}");
         }
