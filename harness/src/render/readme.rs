@@ -499,25 +499,11 @@ fn facts(words: &[&str], results: &Results) -> Result<String, String> {
         [query, who] => (lab(results, query)?, Some(source(who)?)),
         _ => return Err("expected: facts LAB [rust|python]".to_owned()),
     };
-    let mut md = String::from("| source | fact | value |\n| --- | --- | ---: |");
-    for f in lab
-        .facts
-        .iter()
-        .filter(|f| only.is_none_or(|s| s == f.source))
-    {
-        let who = match f.source {
-            Source::Rust => "Rust",
-            Source::Python => "CPython",
-        };
-        let _ = write!(
-            md,
-            "\n| {who} | {} | {} {} |",
-            f.name.replace('|', "\\|"),
-            number(f.value),
-            f.unit
-        );
-    }
-    Ok(md)
+    Ok(crate::render::report::facts_markdown(
+        lab.facts
+            .iter()
+            .filter(|f| only.is_none_or(|s| s == f.source)),
+    ))
 }
 
 fn run(results: &Results) -> String {

@@ -9,7 +9,7 @@ use crate::render::number::number;
 use crate::render::plot::{self, Panel, Series};
 use crate::results::files::write_atomic;
 use crate::results::metrics::{self, METRICS, MetricSpec, Shown};
-use crate::results::{CaseRecord, LabRecord, Metric, Results, Source, metric};
+use crate::results::{CaseRecord, FactRecord, LabRecord, Metric, Results, Source, metric};
 
 /// The report's file name inside the output directory.
 pub const REPORT_FILE: &str = "REPORT.md";
@@ -299,24 +299,27 @@ fn facts_table(md: &mut String, lab: &LabRecord) {
     if lab.facts.is_empty() {
         return;
     }
-    let _ = writeln!(
-        md,
-        "### Facts\n\n| source | fact | value |\n| --- | --- | ---: |"
-    );
-    for f in &lab.facts {
+    let _ = writeln!(md, "### Facts\n\n{}\n", facts_markdown(&lab.facts));
+}
+
+/// Facts as a Markdown table (no final newline): the report's and the
+/// READMEs' `facts` blocks.
+pub(crate) fn facts_markdown<'a>(facts: impl IntoIterator<Item = &'a FactRecord>) -> String {
+    let mut md = String::from("| source | fact | value |\n| --- | --- | ---: |");
+    for f in facts {
         let source = match f.source {
             Source::Rust => "Rust",
             Source::Python => "CPython",
         };
-        let _ = writeln!(
+        let _ = write!(
             md,
-            "| {source} | {} | {} {} |",
+            "\n| {source} | {} | {} {} |",
             f.name.replace('|', "\\|"),
             number(f.value),
             f.unit
         );
     }
-    md.push('\n');
+    md
 }
 
 /// The two panels of a workload's plot: peak bytes per op, time per op.
