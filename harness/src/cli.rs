@@ -161,6 +161,29 @@ Exit codes: 0 no regression, 3 regression, 2 bad input or a comparison the gate 
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// Student exercises: list, check, watch, hint, reset (graded on behaviour and heap figures).
+    #[command(
+        long_about = "Exercises for students of the tutorial, graded on what the code does *and* on what it \
+does to the heap.\n\n\
+Each lab has exercises in labs/NN-topic/exercises/ (the files you edit: a doc comment states the task and \
+the budget; `todo!()` or a naive version marks your part) and reference solutions in labs/NN-topic/solutions/. \
+A check compiles your file into a small program, runs its tests (n = 0, n = 1 and more), then measures your \
+code with dhat at one or more sizes (n and 10 n where growth matters) in a child process with a time limit \
+and a memory cap. The verdict shows a table per size: metric, yours, the budget (computed from n and \
+size_of), the reference solution's figure and the physical floor; and, when over budget, which lines of \
+your file allocated what, beside the reference's.\n\n\
+Tiers: passed (within budget), matches the reference solution, reaches the floor. Not passed: does not \
+compile, not done yet (todo!()), wrong answer, panicked, over budget, leaked, timed out, out of memory, \
+exited early (process::exit), killed by a signal. Time is never graded.\n\n\
+Some exercises have a Python twin (the tutorial notebook's own exercises): `--python`, or the id with .py, \
+graded with tracemalloc in the same format.\n\n\
+Exit codes of `check`: 0 passed, 1 not passed, 2 unknown exercise.",
+        after_help = "Examples:\n  heaplab exercise list\n  heaplab exercise watch\n  heaplab exercise check 04-1\n  heaplab exercise hint 04-1\n  heaplab exercise check 04-1 --python\n  heaplab exercise reset 04-1"
+    )]
+    Exercise {
+        #[command(subcommand)]
+        action: ExerciseAction,
+    },
     /// End-to-end check used by `make test`: a smoke bench, its outputs, and the gate's self-test.
     Smoke,
     /// Internal: measure one case's heap figures in this process and print them as JSON.
@@ -189,6 +212,76 @@ enum BaselineAction {
         #[command(flatten)]
         measuring: Measuring,
     },
+}
+
+#[derive(Subcommand)]
+enum ExerciseAction {
+    /// Every exercise with its state: not started, failing, passed.
+    List {
+        /// Print JSON (id, language, lab, title, exercise and solution files, state) for editors and CI.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check one exercise and print its verdict: exit 0 passed, 1 not passed, 2 unknown id.
+    Check {
+        /// The exercise, e.g. 04-1 (04-1.py for its Python twin).
+        id: String,
+        /// The Python twin.
+        #[arg(long)]
+        python: bool,
+        /// Check this file against the exercise instead of your exercise file (progress is not recorded).
+        #[arg(long, conflicts_with = "solution")]
+        file: Option<PathBuf>,
+        /// Check the reference solution (what passing looks like).
+        #[arg(long)]
+        solution: bool,
+        #[command(flatten)]
+        limits: ExerciseLimits,
+    },
+    /// Re-check on every save, rustlings-style; moves on when an exercise passes.
+    Watch {
+        /// Watch the Python twins instead.
+        #[arg(long)]
+        python: bool,
+        #[command(flatten)]
+        limits: ExerciseLimits,
+    },
+    /// Show the next hint for an exercise.
+    Hint {
+        /// The exercise, e.g. 04-1.
+        id: String,
+        /// The Python twin.
+        #[arg(long)]
+        python: bool,
+    },
+    /// Restore an exercise's starting file (as committed: git HEAD) and forget its progress.
+    Reset {
+        /// The exercise, e.g. 04-1.
+        id: String,
+        /// The Python twin.
+        #[arg(long)]
+        python: bool,
+    },
+}
+
+/// Limits of a checked run.
+#[derive(Args, Clone, Copy)]
+struct ExerciseLimits {
+    /// The longest the checked program may run, in seconds (its build not counted).
+    #[arg(long, value_name = "SECONDS", default_value_t = heaplab::exercise::grade::DEFAULT_TIMEOUT.as_secs_f64(), value_parser = positive_seconds)]
+    timeout: f64,
+    /// Address-space cap of the checked program, in MiB.
+    #[arg(long, value_name = "MIB", default_value_t = heaplab::exercise::grade::DEFAULT_MEMORY >> 20, value_parser = clap::value_parser!(u64).range(64..))]
+    memory_limit: u64,
+}
+
+impl ExerciseLimits {
+    fn run_limits(self) -> heaplab::exercise::grade::RunLimits {
+        heaplab::exercise::grade::RunLimits {
+            timeout: Duration::from_secs_f64(self.timeout),
+            memory: self.memory_limit << 20,
+        }
+    }
 }
 
 /// How measured processes are limited, shared by every measuring command.
@@ -341,6 +434,7 @@ pub fn main() -> ExitCode {
             results,
             out,
         } => export(&results, out.as_deref()),
+        Command::Exercise { action } => exercise(action),
         Command::Smoke => smoke(),
         Command::HeapCase {
             lab,
@@ -356,6 +450,122 @@ pub fn main() -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
         Err(e) => fail(&e),
+    }
+}
+
+fn exercise(action: ExerciseAction) -> Result<u8, Error> {
+    use heaplab::exercise::{self as ex, Source, state::State};
+    let root = measure::workspace_root();
+    match action {
+        ExerciseAction::List { json } => {
+            let state = State::load(&root)?;
+            let all = ex::catalogue();
+            if json {
+                let rows: Vec<serde_json::Value> = all
+                    .iter()
+                    .map(|e| {
+                        serde_json::json!({
+                            "id": e.id(),
+                            "language": e.language,
+                            "lab": e.lab.id,
+                            "title": e.exercise.title,
+                            "exercise_file": e.exercise_path(),
+                            "solution_file": e.solution_path(),
+                            "state": state.progress(&root, e),
+                        })
+                    })
+                    .collect();
+                let text = serde_json::to_string_pretty(&rows).expect("JSON");
+                print_out(&format!("{text}\n"))?;
+            } else {
+                let passed = all
+                    .iter()
+                    .filter(|e| state.progress(&root, e) == ex::state::Progress::Passed)
+                    .count();
+                let mut text = format!("  {:<12} {:<12} title\n", "exercise", "state");
+                text.push_str(&ex::watch::list_lines(&root, &all, &state));
+                let _ = writeln!(
+                    text,
+                    "\n{passed} of {} passed. `heaplab exercise watch` starts at the first one not passed; \
+`heaplab exercise check ID` checks one.",
+                    all.len()
+                );
+                print_out(&text)?;
+            }
+            Ok(0)
+        }
+        ExerciseAction::Check {
+            id,
+            python,
+            file,
+            solution,
+            limits,
+        } => {
+            let entry = ex::find(&id, python)?;
+            let source = match (file, solution) {
+                (Some(path), _) => Source::File(path),
+                (None, true) => Source::Solution,
+                (None, false) => Source::Exercise,
+            };
+            let verdict = ex::check(&root, &entry, &source, limits.run_limits())?;
+            print_out(&ex::show::render(&verdict))?;
+            Ok(if verdict.passed() { 0 } else { 1 })
+        }
+        ExerciseAction::Watch { python, limits } => {
+            let language = if python {
+                ex::Language::Python
+            } else {
+                ex::Language::Rust
+            };
+            ex::watch::watch(&root, language, limits.run_limits())
+        }
+        ExerciseAction::Hint { id, python } => {
+            let entry = ex::find(&id, python)?;
+            let mut state = State::load(&root)?;
+            let index = state.next_hint(&entry);
+            state.save(&root)?;
+            let hints = &entry.exercise.hints;
+            let more = if index + 1 < hints.len() {
+                " (ask again for the next)"
+            } else {
+                " (the last one)"
+            };
+            print_out(&format!(
+                "hint {} of {} for {entry}{more}:\n  {}\n",
+                index + 1,
+                hints.len(),
+                hints.get(index).copied().unwrap_or("no hints for this one")
+            ))?;
+            Ok(0)
+        }
+        ExerciseAction::Reset { id, python } => {
+            let entry = ex::find(&id, python)?;
+            let path = entry.exercise_path();
+            let mut git = std::process::Command::new("git");
+            git.current_dir(&root)
+                .arg("show")
+                .arg(format!("HEAD:{}", path.display()));
+            let limits = measure::child::Limits {
+                keep_stdout: Some(1 << 20),
+                ..measure::child::Limits::wall(Duration::from_secs(30))
+            };
+            let done = measure::child::run(&mut git, &limits, None, |_, _| false)
+                .map_err(|e| Error::run(format!("cannot run git to restore {}: {e}", path.display())))?;
+            if !done.success() {
+                return Err(Error::run(format!(
+                    "cannot restore {}: `git show HEAD:{}` {}; the starting file is the committed one",
+                    path.display(),
+                    path.display(),
+                    done.verdict()
+                )));
+            }
+            files::write_atomic(&root.join(&path), &done.stdout)?;
+            let mut state = State::load(&root)?;
+            state.forget(&entry);
+            state.save(&root)?;
+            eprintln!("heaplab: {} restored to its committed version", path.display());
+            Ok(0)
+        }
     }
 }
 

@@ -12,6 +12,7 @@
 //! | [`results`] | the results file: schema, case ids, the metric table, provenance, atomic files |
 //! | [`gate`] | baseline, `regress`, `compare`: the rules and their verdicts |
 //! | [`render`] | everything written for people: the report, plots, export, README figure blocks |
+//! | [`exercise`] | student exercises: build, run, grade on behaviour and heap figures, show the verdict, watch |
 //! | [`checks`] | `heaplab smoke` and the calibration lab it measures |
 //!
 //! [`error::Error`] is the one error type; its code is the exit code.
@@ -20,6 +21,7 @@ pub use heaplab_core;
 
 pub mod checks;
 pub mod error;
+pub mod exercise;
 pub mod gate;
 pub mod measure;
 pub mod plan;

@@ -41,6 +41,13 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, DefaultHasher};
 use std::hint::black_box;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+pub mod exercise;
+
+use exercise::Exercise;
 
 /// A hasher builder with fixed keys, for every hash map a lab measures.
 ///
@@ -99,6 +106,8 @@ pub struct Lab {
     /// capacity ratio), by the Rust `const`'s name: the harness passes them
     /// to the script, so they are typed once.
     pub constants: Vec<(&'static str, Constant)>,
+    /// The student exercises on this lab, by number (see [`exercise`]).
+    pub exercises: Vec<Exercise>,
 }
 
 /// The value of a lab constant shared with its CPython reference.
@@ -161,7 +170,41 @@ impl Lab {
             facts: Vec::new,
             keeps_output: Vec::new(),
             constants: Vec::new(),
+            exercises: Vec::new(),
         }
+    }
+
+    /// Adds a student exercise (see [`exercise`]).
+    ///
+    /// # Panics
+    ///
+    /// Panics if its number is not the next one (exercises are numbered
+    /// 1, 2, … in the order they are added).
+    ///
+    /// ```
+    /// use heaplab_core::{Lab, exercise::Exercise};
+    /// let lab = Lab::new("00-x", "x", "x")
+    ///     .exercise(Exercise::new(1, "First", "first.rs", "exercises::first::check(answer::f)"));
+    /// assert_eq!(lab.exercises[0].title, "First");
+    /// ```
+    pub fn exercise(mut self, exercise: Exercise) -> Self {
+        assert_eq!(
+            exercise.number as usize,
+            self.exercises.len() + 1,
+            "lab {}: exercises are numbered 1, 2, … in order",
+            self.id
+        );
+        self.exercises.push(exercise);
+        self
+    }
+
+    /// The lab's number, the digits before its first `-` (`"04"`).
+    ///
+    /// ```
+    /// assert_eq!(heaplab_core::Lab::new("04-slots-vs-dict", "x", "x").number(), "04");
+    /// ```
+    pub fn number(&self) -> &'static str {
+        self.id.split('-').next().unwrap_or(self.id)
     }
 
     /// Shares the constant `name` with the CPython reference (see
@@ -522,6 +565,63 @@ impl<I, O, R: Fn(&mut I) -> O> Prepared for Staged<'_, I, O, R> {
 
     fn drop_output(&mut self) {
         self.output = None;
+    }
+}
+
+/// What dhat saw while one case ran and its output was dropped.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HeapFigures {
+    /// Blocks allocated (count).
+    pub allocs: u64,
+    /// Bytes requested by those blocks, in total (bytes).
+    pub bytes: u64,
+    /// Most bytes live at once (bytes).
+    pub peak_bytes: u64,
+    /// Bytes still live after the output was dropped (bytes): retained by
+    /// the case's environment, or leaked where nothing should be held.
+    pub live_bytes: u64,
+}
+
+/// Measures `case` at size `n` in this process, the one way heaplab takes
+/// heap figures (the heap family and the exercise grader both call it).
+///
+/// Prepares the case (setup is not profiled), starts a dhat profiler, runs
+/// the case, drops its output and reads the figures — while the case's
+/// environment (see [`Case::in_env`]) still exists, so what it keeps
+/// holding counts as live. With `sites`, dhat also writes its per-site
+/// data there (a `dhat-heap.json` for dhat's viewer); otherwise it runs in
+/// testing mode and writes nothing.
+///
+/// Only meaningful in a binary whose global allocator is `dhat::Alloc` and
+/// where no other dhat profiler is running; elsewhere every figure is 0.
+///
+/// Trap (as dhat's own docs warn): release builds may optimize an
+/// allocation away entirely. Cases pass inputs and outputs through
+/// `black_box`, so what is measured is what the code asks for.
+pub fn measure_heap(case: &Case, n: usize, sites: Option<&Path>) -> HeapFigures {
+    /// Frames kept per allocation site: deep enough to reach the caller
+    /// through `HashMap` or `Vec` growth.
+    const FRAMES: usize = 48;
+    let mut prepared = case.prepare(n);
+    let builder = dhat::Profiler::builder();
+    let profiler = match sites {
+        Some(path) => builder.file_name(path).trim_backtraces(Some(FRAMES)),
+        None => builder.testing(),
+    }
+    .build();
+    prepared.run();
+    // Blocks made by setup are unknown to the profiler: freeing them here
+    // is not counted, so only the run's own blocks show as live.
+    prepared.drop_output();
+    let stats = dhat::HeapStats::get();
+    drop(profiler);
+    // The environment (see `Case::in_env`) goes last, unmeasured.
+    drop(prepared);
+    HeapFigures {
+        allocs: stats.total_blocks,
+        bytes: stats.total_bytes,
+        peak_bytes: stats.max_bytes as u64,
+        live_bytes: stats.curr_bytes as u64,
     }
 }
 

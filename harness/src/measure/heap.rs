@@ -17,44 +17,28 @@ use std::path::Path;
 use std::process::Command;
 
 use heaplab_core::Case;
-use serde::{Deserialize, Serialize};
-
 use crate::measure::child::{self, Limits};
 use crate::plan::Item;
 use crate::results::{Metric, metric};
 
-/// What dhat saw while one case ran and its output was dropped.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub struct HeapFigures {
-    /// Blocks allocated (count).
-    pub allocs: u64,
-    /// Bytes requested by those blocks, in total (bytes).
-    pub bytes: u64,
-    /// Most bytes live at once (bytes).
-    pub peak_bytes: u64,
-    /// Bytes still live after the output was dropped (bytes): retained by
-    /// the case's environment, or leaked where nothing should be held.
-    pub live_bytes: u64,
-}
+pub use heaplab_core::HeapFigures;
 
-impl HeapFigures {
-    /// The figure of the heap metric `name` (see the metric table).
-    ///
-    /// ```
-    /// use heaplab::measure::heap::HeapFigures;
-    /// use heaplab::results::Metric;
-    /// let figures = HeapFigures { allocs: 1, bytes: 8, peak_bytes: 8, live_bytes: 0 };
-    /// assert_eq!(figures.metric("bytes"), Metric::Count(8));
-    /// assert!(figures.metric("time_ns").value().is_none());
-    /// ```
-    pub fn metric(&self, name: &str) -> Metric {
-        match name {
-            metric::ALLOCS => Metric::Count(self.allocs),
-            metric::BYTES => Metric::Count(self.bytes),
-            metric::PEAK_BYTES => Metric::Count(self.peak_bytes),
-            metric::LIVE_BYTES => Metric::Count(self.live_bytes),
-            other => Metric::missing(format!("the heap family does not measure {other}")),
-        }
+/// The figure of the heap metric `name` (see the metric table).
+///
+/// ```
+/// use heaplab::measure::heap::{HeapFigures, metric_of};
+/// use heaplab::results::Metric;
+/// let figures = HeapFigures { allocs: 1, bytes: 8, peak_bytes: 8, live_bytes: 0 };
+/// assert_eq!(metric_of(&figures, "bytes"), Metric::Count(8));
+/// assert!(metric_of(&figures, "time_ns").value().is_none());
+/// ```
+pub fn metric_of(figures: &HeapFigures, name: &str) -> Metric {
+    match name {
+        metric::ALLOCS => Metric::Count(figures.allocs),
+        metric::BYTES => Metric::Count(figures.bytes),
+        metric::PEAK_BYTES => Metric::Count(figures.peak_bytes),
+        metric::LIVE_BYTES => Metric::Count(figures.live_bytes),
+        other => Metric::missing(format!("the heap family does not measure {other}")),
     }
 }
 
@@ -64,22 +48,7 @@ impl HeapFigures {
 /// where no other dhat profiler is running; elsewhere every figure is 0.
 /// The `heaplab heap-case` subcommand is such a binary: use [`measure`].
 pub fn measure_here(case: &Case, n: usize) -> HeapFigures {
-    let mut prepared = case.prepare(n);
-    let profiler = dhat::Profiler::builder().testing().build();
-    prepared.run();
-    // Blocks made by setup are unknown to the profiler: freeing them here
-    // is not counted, so only the run's own blocks show as live.
-    prepared.drop_output();
-    let stats = dhat::HeapStats::get();
-    drop(profiler);
-    // The environment (see `Case::in_env`) goes last, unmeasured.
-    drop(prepared);
-    HeapFigures {
-        allocs: stats.total_blocks,
-        bytes: stats.total_bytes,
-        peak_bytes: stats.max_bytes as u64,
-        live_bytes: stats.curr_bytes as u64,
-    }
+    heaplab_core::measure_heap(case, n, None)
 }
 
 /// Measures one item in a fresh `exe heap-case` process, under `limits`.

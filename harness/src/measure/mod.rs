@@ -208,7 +208,7 @@ impl State<'_> {
         match spec.family {
             metrics::Family::Heap => match &self.heap {
                 Stage::Done(map) => match map.get(id) {
-                    Some(Ok(figures)) => figures.metric(spec.name),
+                    Some(Ok(figures)) => heap::metric_of(figures, spec.name),
                     Some(Err(why)) => Metric::missing(why.clone()),
                     None => Metric::missing("the heap family never reached this case"),
                 },

@@ -13,7 +13,10 @@
 use std::hint::black_box;
 use std::mem::size_of;
 
-use heaplab_core::{Case, Fact, FixedMap, Lab};
+pub use heaplab_core::FixedMap;
+use heaplab_core::{Case, Fact, Lab};
+
+pub mod exercises;
 
 /// Object counts. 1 000 fits in L1/L2 cache for every layout; 10 000 and
 /// 100 000 cross into L2/L3 for the map layout; 1 000 000 is the tutorial's
@@ -191,7 +194,7 @@ fn facts() -> Vec<Fact> {
 
 /// The lab, for the harness's registry.
 pub fn lab() -> Lab {
-    Lab::new(
+    let lab = Lab::new(
         "04-slots-vs-dict",
         "__slots__ vs __dict__",
         "__slots__ Optimization (examples 10–12)",
@@ -231,7 +234,8 @@ pub fn lab() -> Lab {
         Case::new("read", "columns", SIZES, columns, read_columns)
             .with_python("columns")
             .about("sum x + y + z across three columns"),
-    ])
+    ]);
+    exercises::list().into_iter().fold(lab, Lab::exercise)
 }
 
 #[cfg(test)]

@@ -1,0 +1,210 @@
+"""Grades the Python twin of a heaplab exercise: the tutorial's own language.
+
+Standard library only; runs on CPython 3.8 and newer (tracing starts after
+setup, so no tracemalloc.reset_peak is needed). `heaplab exercise check
+NN-k --python` runs it in a child process under a time limit and a memory
+cap, and reads what it prints: the same event lines as the Rust check
+binaries (prefix "heaplab-exercise ", one JSON object each), so the verdict
+looks the same in both languages.
+
+A lab's python/exercises.py holds the specs: CHECKS maps an exercise id to
+a function taking the student's module and returning a Check.
+
+Heap figures, from tracemalloc, counting only blocks allocated after the
+setup (like dhat on the Rust side):
+
+* allocs, bytes: the blocks and bytes still held when the run returned,
+  its result alive (tracemalloc sees live blocks only, not totals);
+* peak_bytes: the most bytes live at once during the run;
+* live_bytes: what is still held after the result was dropped and
+  gc.collect() ran.
+
+Per-site data goes to $HEAPLAB_SITES_DIR in dhat's file format, so the
+harness reads both languages' sites the same way.
+"""
+
+import argparse
+import gc
+import importlib.util
+import json
+import os
+import sys
+import traceback
+import tracemalloc
+
+PREFIX = "heaplab-exercise "
+# Frames kept per traced block: enough to reach the student's line.
+FRAMES = 32
+
+
+class Check:
+    """Behaviour tests and heap checks of one exercise."""
+
+    def __init__(self):
+        self.tests = []
+        self.heap = []
+
+    def test(self, name, run):
+        """Adds a test: run() returns None when right, else what was wrong."""
+        self.tests.append((name, run))
+        return self
+
+    def measure(self, heap_check):
+        """Adds a HeapCheck."""
+        self.heap.append(heap_check)
+        return self
+
+
+class HeapCheck:
+    """setup(n) builds the input (not traced); run(value) is measured."""
+
+    def __init__(self, name, sizes, setup, run):
+        self.name = name
+        self.sizes = sizes
+        self.setup = setup
+        self.run = run
+        self.budgets = []
+        self.floors = []
+
+    def budget(self, metric, formula, value):
+        """The most `metric` may be at n: value(n), computed, with its formula in words."""
+        self.budgets.append((metric, formula, value))
+        return self
+
+    def floor(self, metric, formula, value):
+        """The least `metric` can physically be at n."""
+        self.floors.append((metric, formula, value))
+        return self
+
+
+def expect_eq(got, expected):
+    """None when equal, else 'expected ..., got ...'."""
+    return None if got == expected else f"expected {expected!r}, got {got!r}"
+
+
+def emit(event):
+    print(PREFIX + json.dumps(event), flush=True)
+
+
+def load(path, name):
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def describe(error):
+    """An exception as one line: type, message, and the innermost place."""
+    frames = traceback.extract_tb(error.__traceback__)
+    place = f" (at {os.path.basename(frames[-1].filename)}:{frames[-1].lineno})" if frames else ""
+    return f"{type(error).__name__}: {error}{place}"
+
+
+def trimmed(path):
+    return "/".join(os.path.abspath(path).split(os.sep)[-3:])
+
+
+def write_sites(path, held, live):
+    """The blocks of two snapshots, per traceback, in dhat's file format."""
+    frames = {}
+    sites = {}
+    for snapshot, total in ((held, True), (live, False)):
+        for trace in snapshot.traces:
+            key = tuple((f.filename, f.lineno) for f in trace.traceback)
+            site = sites.setdefault(key, {"tb": 0, "tbk": 0, "eb": 0, "ebk": 0})
+            if total:
+                site["tb"] += trace.size
+                site["tbk"] += 1
+            else:
+                site["eb"] += trace.size
+                site["ebk"] += 1
+    ftbl = ["[root]"]
+    pps = []
+    for key, site in sites.items():
+        fs = []
+        # Most recent call first, as dhat lists frames.
+        for filename, lineno in reversed(key):
+            text = f"0x0: python ({trimmed(filename)}:{lineno}:0)"
+            if text not in frames:
+                frames[text] = len(ftbl)
+                ftbl.append(text)
+            fs.append(frames[text])
+        pps.append(dict(site, fs=fs))
+    with open(path, "w") as out:
+        json.dump({"pps": pps, "ftbl": ftbl}, out)
+
+
+def measure(heap_check, n, sites_path):
+    value = heap_check.setup(n)
+    gc.collect()
+    tracemalloc.start(FRAMES)
+    result = heap_check.run(value)
+    _, peak = tracemalloc.get_traced_memory()
+    held = tracemalloc.take_snapshot().filter_traces([tracemalloc.Filter(False, __file__)])
+    del result
+    gc.collect()
+    live = tracemalloc.take_snapshot().filter_traces([tracemalloc.Filter(False, __file__)])
+    tracemalloc.stop()
+    if sites_path:
+        write_sites(sites_path, held, live)
+    return {
+        "allocs": len(held.traces),
+        "bytes": sum(t.size for t in held.traces),
+        "peak_bytes": peak,
+        "live_bytes": sum(t.size for t in live.traces),
+    }
+
+
+def bounds(limits, n):
+    return [{"metric": m, "value": int(value(n)), "formula": formula} for m, formula, value in limits]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--spec", required=True, help="the lab's python/exercises.py")
+    parser.add_argument("--answer", required=True, help="the student's file")
+    parser.add_argument("--id", required=True, help="the exercise id, e.g. 04-1")
+    args = parser.parse_args()
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    spec = load(args.spec, "heaplab_exercise_spec")
+    try:
+        answer = load(args.answer, "answer")
+    except Exception as error:  # noqa: BLE001 - any error in the student's file is reported, not raised
+        emit({"unloadable": "".join(traceback.format_exception_only(type(error), error)).strip()})
+        return
+    check = spec.CHECKS[args.id](answer)
+    emit({"plan": {"tests": [name for name, _ in check.tests], "heap": [[h.name, h.sizes] for h in check.heap]}})
+    for name, run in check.tests:
+        try:
+            wrong = run()
+            outcome = "passed" if wrong is None else {"failed": wrong}
+        except Exception as error:  # noqa: BLE001
+            outcome = {"panicked": describe(error)}
+        emit({"test": {"name": name, "outcome": outcome}})
+    sites_dir = os.environ.get("HEAPLAB_SITES_DIR")
+    for index, heap_check in enumerate(check.heap):
+        for n in heap_check.sizes:
+            sites = os.path.join(sites_dir, f"{index}-{n}.json") if sites_dir else None
+            try:
+                figures = {"Ok": measure(heap_check, n, sites)}
+            except Exception as error:  # noqa: BLE001
+                tracemalloc.stop()
+                figures = {"Err": describe(error)}
+            emit(
+                {
+                    "heap": {
+                        "check": heap_check.name,
+                        "n": n,
+                        "figures": figures,
+                        "budgets": bounds(heap_check.budgets, n),
+                        "floors": bounds(heap_check.floors, n),
+                        "sites": sites if sites and os.path.exists(sites) else None,
+                    }
+                }
+            )
+    emit("done")
+
+
+if __name__ == "__main__":
+    main()

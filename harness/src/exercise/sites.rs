@@ -1,0 +1,144 @@
+//! Where the bytes went: dhat's per-site data, by line of the checked file.
+//!
+//! dhat writes, per allocation site (a distinct call stack), the blocks and
+//! bytes it allocated in total and those still live at the end, with each
+//! frame as `ip: function (dir/dir/file.rs:line:col)` (paths trimmed to
+//! their last three components). A site is credited to the first frame in
+//! the checked file — the student's line that asked for the memory, even
+//! when the allocation itself happens deep in `Vec` or `HashMap` — and
+//! sites outside the file are credited to their first frame outside the
+//! standard library.
+
+use std::collections::BTreeMap;
+use std::path::{Component, Path};
+
+use serde::Deserialize;
+
+/// Largest dhat file read.
+const MAX_SITES_FILE: u64 = 64 << 20;
+
+/// Allocations credited to one line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Site {
+    /// `points.rs:12`, or `(outside your file) function` when no frame of
+    /// the stack is in the checked file.
+    pub place: String,
+    /// Blocks allocated there.
+    pub blocks: u64,
+    /// Bytes allocated there.
+    pub bytes: u64,
+    /// Blocks from there still live when the run ended (output dropped).
+    pub live_blocks: u64,
+    /// Bytes from there still live.
+    pub live_bytes: u64,
+}
+
+#[derive(Deserialize)]
+struct Dhat {
+    pps: Vec<Pp>,
+    ftbl: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct Pp {
+    tb: u64,
+    tbk: u64,
+    #[serde(default)]
+    eb: u64,
+    #[serde(default)]
+    ebk: u64,
+    fs: Vec<usize>,
+}
+
+/// The last three components of `path`, as dhat trims frame paths.
+fn trimmed(path: &Path) -> String {
+    let parts: Vec<String> = path
+        .components()
+        .filter(|c| matches!(c, Component::Normal(_)))
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    parts[parts.len().saturating_sub(3)..].join("/")
+}
+
+/// `(function, file, line)` of one frame string.
+///
+/// ```
+/// let frame = "0x5581: lab::make_points (04-slots-vs-dict/exercises/points.rs:12:9)";
+/// assert_eq!(
+///     heaplab::exercise::sites::parse_frame(frame),
+///     Some(("lab::make_points", "04-slots-vs-dict/exercises/points.rs", 12))
+/// );
+/// assert_eq!(heaplab::exercise::sites::parse_frame("[root]"), None);
+/// ```
+pub fn parse_frame(frame: &str) -> Option<(&str, &str, u32)> {
+    let (head, place) = frame.rsplit_once(" (")?;
+    let function = head.split_once(": ").map_or(head, |(_, f)| f);
+    let place = place.strip_suffix(')')?;
+    let mut parts = place.rsplitn(3, ':');
+    let _column = parts.next()?;
+    let line = parts.next()?.parse().ok()?;
+    let file = parts.next()?;
+    Some((function, file, line))
+}
+
+/// Frames of the machinery, never credited: the allocator, the standard
+/// library, dhat, the grader.
+fn machinery(function: &str, file: &str) -> bool {
+    const PREFIXES: [&str; 7] = [
+        "alloc::", "core::", "std::", "dhat::", "heaplab_core::", "hashbrown::", "<",
+    ];
+    file.starts_with("/rustc/")
+        || file.contains("/.cargo/registry/")
+        || file == "???"
+        || PREFIXES.iter().any(|p| function.starts_with(p))
+}
+
+/// The sites of dhat file `path`, credited to lines of `answer`, largest
+/// first. An unreadable file gives no sites (they are an aid, not a figure).
+pub fn read(path: &Path, answer: &Path) -> Vec<Site> {
+    let Ok(bytes) = crate::results::files::read_limited(path, MAX_SITES_FILE) else {
+        return Vec::new();
+    };
+    let Ok(dhat) = serde_json::from_slice::<Dhat>(&bytes) else {
+        return Vec::new();
+    };
+    let answer = trimmed(answer);
+    let name = Path::new(&answer)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut by_place: BTreeMap<String, Site> = BTreeMap::new();
+    for pp in &dhat.pps {
+        let frames: Vec<(&str, &str, u32)> = pp
+            .fs
+            .iter()
+            .filter_map(|&i| dhat.ftbl.get(i))
+            .filter_map(|f| parse_frame(f))
+            .collect();
+        let place = frames
+            .iter()
+            .find(|(_, file, _)| *file == answer)
+            .map(|(_, _, line)| format!("{name}:{line}"))
+            .or_else(|| {
+                frames
+                    .iter()
+                    .find(|(function, file, _)| !machinery(function, file))
+                    .map(|(function, _, _)| format!("(outside your file) {function}"))
+            })
+            .unwrap_or_else(|| "(outside your file) the standard library".to_owned());
+        let site = by_place.entry(place.clone()).or_insert(Site {
+            place,
+            blocks: 0,
+            bytes: 0,
+            live_blocks: 0,
+            live_bytes: 0,
+        });
+        site.blocks += pp.tbk;
+        site.bytes += pp.tb;
+        site.live_blocks += pp.ebk;
+        site.live_bytes += pp.eb;
+    }
+    let mut sites: Vec<Site> = by_place.into_values().collect();
+    sites.sort_by(|a, b| b.bytes.cmp(&a.bytes).then(a.place.cmp(&b.place)));
+    sites
+}
