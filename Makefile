@@ -3,14 +3,14 @@ CARGO ?= cargo
 HEAPLAB := $(CARGO) run --quiet --release -p heaplab --
 
 .DEFAULT_GOAL := help
-.PHONY: help bench bench-quick report list baseline regress test lint-python
+.PHONY: help bench bench-quick report list exercises baseline regress test lint-python
 
 # ruff, for the CPython references: installed at this exact version into
 # target/tools (never system-wide) by the first `make test`.
 RUFF_VERSION := 0.14.6
 RUFF_HOME := target/tools/ruff-$(RUFF_VERSION)
 RUFF := $(RUFF_HOME)/bin/ruff
-PYTHON_FILES := harness/python $(wildcard labs/*/python)
+PYTHON_FILES := harness/python $(wildcard labs/*/python) $(wildcard labs/*/solutions/*.py)
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 16
@@ -26,6 +26,9 @@ report: ## Regenerate results/REPORT.md, plots and the READMEs' figures from res
 
 list: ## List labs, cases and sizes
 	$(HEAPLAB) list
+
+exercises: ## Students: every exercise with its state (then `heaplab exercise watch`, or `check ID`)
+	$(HEAPLAB) exercise list
 
 baseline: ## Measure (quick sizes) and save results/baseline.json, the regression baseline
 	$(HEAPLAB) baseline save

@@ -246,6 +246,13 @@ enum ExerciseAction {
         #[command(flatten)]
         limits: ExerciseLimits,
     },
+    /// Check every reference solution and record their figures (results/exercises.json, which the
+    /// report quotes); `make bench` does this too.
+    Reference {
+        /// Where to write the record.
+        #[arg(long, default_value = "results/exercises.json")]
+        out: PathBuf,
+    },
     /// Show the next hint for an exercise.
     Hint {
         /// The exercise, e.g. 04-1.
@@ -519,6 +526,13 @@ fn exercise(action: ExerciseAction) -> Result<u8, Error> {
             };
             ex::watch::watch(&root, language, limits.run_limits())
         }
+        ExerciseAction::Reference { out } => {
+            files::check_output(&out)?;
+            let run = ex::reference::measure(&root, "exercises")?;
+            run.save(&out)?;
+            eprintln!("heaplab: wrote {}", out.display());
+            Ok(0)
+        }
         ExerciseAction::Hint { id, python } => {
             let entry = ex::find(&id, python)?;
             let mut state = State::load(&root)?;
@@ -549,8 +563,9 @@ fn exercise(action: ExerciseAction) -> Result<u8, Error> {
                 keep_stdout: Some(1 << 20),
                 ..measure::child::Limits::wall(Duration::from_secs(30))
             };
-            let done = measure::child::run(&mut git, &limits, None, |_, _| false)
-                .map_err(|e| Error::run(format!("cannot run git to restore {}: {e}", path.display())))?;
+            let done = measure::child::run(&mut git, &limits, None, |_, _| false).map_err(|e| {
+                Error::run(format!("cannot run git to restore {}: {e}", path.display()))
+            })?;
             if !done.success() {
                 return Err(Error::run(format!(
                     "cannot restore {}: `git show HEAD:{}` {}; the starting file is the committed one",
@@ -563,7 +578,10 @@ fn exercise(action: ExerciseAction) -> Result<u8, Error> {
             let mut state = State::load(&root)?;
             state.forget(&entry);
             state.save(&root)?;
-            eprintln!("heaplab: {} restored to its committed version", path.display());
+            eprintln!(
+                "heaplab: {} restored to its committed version",
+                path.display()
+            );
             Ok(0)
         }
     }
@@ -673,7 +691,13 @@ fn regenerate(results: &Path, out: Option<PathBuf>) -> Result<u8, Error> {
     let name = results
         .file_name()
         .map_or_else(|| "results".into(), |n| n.to_string_lossy().into_owned());
-    report::write(&loaded, &out, &name)?;
+    let exercises = heaplab::exercise::reference::ExerciseRun::load(
+        &results
+            .parent()
+            .unwrap_or(Path::new("."))
+            .join(heaplab::exercise::reference::FILE),
+    )?;
+    report::write(&loaded, exercises.as_ref(), &out, &name)?;
     eprintln!("heaplab: wrote {}", out.join(report::REPORT_FILE).display());
     let root = measure::workspace_root();
     for readme in readme::update_if_committed(&root, results, &out, &loaded)? {

@@ -234,10 +234,19 @@ pub struct HeapCheck {
 impl HeapCheck {
     /// A heap check of `case` at each of its sizes. The case's workload
     /// names the check in verdicts (`"make n points"`).
+    ///
+    /// Until a budget on [`HeapMetric::LiveBytes`] is given, nothing may
+    /// stay live once the output is dropped: a budget of 0, so a leak is
+    /// always caught. A case whose environment keeps what the run made
+    /// (see [`Case::in_env`]) states its own.
     pub fn new(case: Case) -> Self {
         Self {
             case,
-            budgets: Vec::new(),
+            budgets: vec![Limit {
+                metric: HeapMetric::LiveBytes,
+                formula: "0: nothing stays live once the result is dropped",
+                value: Box::new(|_| 0),
+            }],
             floors: Vec::new(),
         }
     }
@@ -250,6 +259,7 @@ impl HeapCheck {
         formula: &'static str,
         value: impl Fn(usize) -> u64 + 'static,
     ) -> Self {
+        self.budgets.retain(|b| b.metric != metric);
         self.budgets.push(Limit {
             metric,
             formula,

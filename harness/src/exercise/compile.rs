@@ -214,13 +214,22 @@ pub fn build(root: &Path, targets: &[Target]) -> Result<Built, Error> {
         cmd.args(["--bin", &target.bin(root)]);
     }
     let mut errors = Vec::new();
-    let finished = child::run(&mut cmd, &Limits::wall(BUILD_LIMIT), None, |stream, line| {
-        if stream == Stream::Err && errors.len() < MAX_KEPT_LINES {
-            errors.push(line.to_owned());
-        }
-        false
-    })
-    .map_err(|e| Error::run(format!("cannot run cargo to build the exercise checks: {e}")))?;
+    let finished = child::run(
+        &mut cmd,
+        &Limits::wall(BUILD_LIMIT),
+        None,
+        |stream, line| {
+            if stream == Stream::Err && errors.len() < MAX_KEPT_LINES {
+                errors.push(line.to_owned());
+            }
+            false
+        },
+    )
+    .map_err(|e| {
+        Error::run(format!(
+            "cannot run cargo to build the exercise checks: {e}"
+        ))
+    })?;
     if finished.success() {
         return Ok(Built::Binaries(
             targets

@@ -19,10 +19,10 @@ use heaplab_core::HeapFigures;
 use heaplab_core::exercise::{Bound, Event, HeapMetric, Measured, Outcome, SITES_DIR_ENV};
 
 use crate::error::Error;
-use crate::exercise::{Entry, show};
-use crate::render::number::number;
 use crate::exercise::sites::{self, Site};
+use crate::exercise::{Entry, show};
 use crate::measure::child::{self, Limits, Stream, Verdict as Ending};
+use crate::render::number::number;
 
 /// The default time limit of one check's run (not its build).
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -169,8 +169,9 @@ pub enum Failure {
     Leaked(String),
     /// Killed at the time limit.
     TimedOut(Duration),
-    /// An allocation failed under the memory cap.
-    OutOfMemory(u64),
+    /// An allocation failed under the memory cap (`None`: a `MemoryError`
+    /// the Python grader caught, the cap unknown to it).
+    OutOfMemory(Option<u64>),
     /// The process ended before reporting every test and measurement.
     ExitedEarly(String),
     /// Killed by a signal it did not get from heaplab.
@@ -194,6 +195,23 @@ impl Failure {
         }
     }
 
+    /// Which failure the verdict leads with: how the process ended, then
+    /// unfinished work, wrong behaviour, a leak, and last a budget.
+    fn rank(&self) -> u8 {
+        match self {
+            Failure::DoesNotCompile(_) => 0,
+            Failure::TimedOut(_)
+            | Failure::OutOfMemory(_)
+            | Failure::ExitedEarly(_)
+            | Failure::Killed(_) => 1,
+            Failure::NotDone(_) => 2,
+            Failure::Panicked(_) => 3,
+            Failure::WrongAnswer(_) => 4,
+            Failure::Leaked(_) => 5,
+            Failure::OverBudget(_) => 6,
+        }
+    }
+
     /// The detail that goes after the kind.
     pub fn detail(&self) -> String {
         match self {
@@ -209,10 +227,13 @@ impl Failure {
                 "still running after {} s (an endless loop? `--timeout` changes the limit)",
                 limit.as_secs_f64()
             ),
-            Failure::OutOfMemory(cap) => format!(
+            Failure::OutOfMemory(Some(cap)) => format!(
                 "an allocation failed under the cap of {} (`--memory-limit` changes it)",
                 child::bytes(*cap)
             ),
+            Failure::OutOfMemory(None) => {
+                "an allocation failed (MemoryError; `--memory-limit` changes the cap)".to_owned()
+            }
         }
     }
 }
@@ -331,23 +352,31 @@ pub fn judge(
     if let Some(error) = &report.unloadable {
         return Ok(Verdict::does_not_compile(entry, file, error.clone()));
     }
+    let absolute = answer_file.display().to_string();
+    let shown = file.display().to_string();
     let mut failures = Vec::new();
     match &report.ending {
         Ending::Success => {}
         Ending::TimedOut(limit) | Ending::Stalled(limit) => {
             failures.push(Failure::TimedOut(*limit));
         }
-        Ending::OutOfMemory(cap) => failures.push(Failure::OutOfMemory(cap.unwrap_or(0))),
-        Ending::Killed(signal) => failures.push(Failure::Killed(Ending::Killed(*signal).to_string())),
+        Ending::OutOfMemory(cap) => failures.push(Failure::OutOfMemory(*cap)),
+        Ending::Killed(signal) => {
+            failures.push(Failure::Killed(Ending::Killed(*signal).to_string()))
+        }
         Ending::Panicked(message) => failures.push(Failure::Panicked(message.clone())),
         Ending::Failed(code, last) => failures.push(Failure::ExitedEarly(format!(
             "the program exited with code {code} before reporting everything ({last})"
         ))),
     }
     if failures.is_empty() && !report.done {
-        failures.push(Failure::ExitedEarly(
-            "the program exited (code 0) before every test and measurement reported: does your code call `std::process::exit`?".to_owned(),
-        ));
+        let exit = match entry.language {
+            crate::exercise::Language::Rust => "`std::process::exit`",
+            crate::exercise::Language::Python => "`sys.exit` or `os._exit`",
+        };
+        failures.push(Failure::ExitedEarly(format!(
+            "the program exited (code 0) before every test and measurement reported: does your code call {exit}?"
+        )));
     }
     // A plan is the grader's, not the student's: the reference's is the truth.
     let tests: Vec<(String, Option<Outcome>)> = reference
@@ -360,14 +389,13 @@ pub fn judge(
             Some(Outcome::Failed(wrong)) => {
                 failures.push(Failure::WrongAnswer(format!("test `{name}`: {wrong}")));
             }
-            Some(Outcome::Panicked(message)) if message.starts_with("not yet implemented") => {
-                failures.push(Failure::NotDone(format!(
-                    "`todo!()` reached in test `{name}` {}",
-                    message.trim_start_matches("not yet implemented").trim()
-                )));
-            }
             Some(Outcome::Panicked(message)) => {
-                failures.push(Failure::Panicked(format!("in test `{name}`: {message}")));
+                let message = message.replace(&absolute, &shown);
+                failures.push(match not_done(&message) {
+                    Some(what) => Failure::NotDone(format!("in test `{name}`: {what}")),
+                    None if message.starts_with("MemoryError") => Failure::OutOfMemory(None),
+                    None => Failure::Panicked(format!("in test `{name}`: {message}")),
+                });
             }
             Some(Outcome::Passed) | None => {}
         }
@@ -398,16 +426,15 @@ pub fn judge(
                 .unwrap_or_default(),
         };
         match &row.yours {
-            Err(message) if message.starts_with("not yet implemented") => {
-                failures.push(Failure::NotDone(format!(
-                    "`todo!()` reached while measuring `{}` at n = {}",
-                    row.check, row.n
-                )));
+            Err(message) => {
+                let message = message.replace(&absolute, &shown);
+                let place = format!("while measuring `{}` at n = {}", row.check, row.n);
+                failures.push(match not_done(&message) {
+                    Some(what) => Failure::NotDone(format!("{place}: {what}")),
+                    None if message.starts_with("MemoryError") => Failure::OutOfMemory(None),
+                    None => Failure::Panicked(format!("{place}: {message}")),
+                });
             }
-            Err(message) => failures.push(Failure::Panicked(format!(
-                "while measuring `{}` at n = {}: {message}",
-                row.check, row.n
-            ))),
             Ok(figures) => {
                 for bound in &row.budgets {
                     let value = bound.metric.of(figures);
@@ -423,6 +450,7 @@ pub fn judge(
         Ok(tier(&rows))
     } else {
         dedup_not_done(&mut failures);
+        failures.sort_by_key(Failure::rank);
         Err(failures)
     };
     Ok(Verdict {
@@ -435,13 +463,28 @@ pub fn judge(
     })
 }
 
-/// One "not done yet" is enough: every test hits the same `todo!()`.
+/// The part still to write, when a panic is a `todo!()` (Rust) or a
+/// `NotImplementedError` (Python): what it says, or `None` for a real panic.
+fn not_done(message: &str) -> Option<String> {
+    let rest = message
+        .strip_prefix("not yet implemented")
+        .or_else(|| message.strip_prefix("NotImplementedError"))?;
+    let rest = rest.trim_start_matches(':').trim();
+    Some(if rest.is_empty() {
+        "a `todo!()` is still there".to_owned()
+    } else {
+        format!("still to do: {rest}")
+    })
+}
+
+/// One "not done yet" (or "out of memory") is enough: every test hits the
+/// same `todo!()`.
 fn dedup_not_done(failures: &mut Vec<Failure>) {
-    let mut seen = false;
+    let mut seen = Vec::new();
     failures.retain(|f| {
-        if matches!(f, Failure::NotDone(_)) {
-            let first = !seen;
-            seen = true;
+        if matches!(f, Failure::NotDone(_) | Failure::OutOfMemory(_)) {
+            let first = !seen.contains(&f.kind());
+            seen.push(f.kind());
             first
         } else {
             true
@@ -461,7 +504,10 @@ fn over(entry: &Entry, row: &Row, bound: &Bound, value: u64, earlier: &[Row]) ->
         count(bound.value),
         bound.formula
     );
-    let smaller = earlier.iter().rev().find(|r| r.check == row.check && r.n < row.n);
+    let smaller = earlier
+        .iter()
+        .rev()
+        .find(|r| r.check == row.check && r.n < row.n);
     if let Some(before) = smaller
         && let (Ok(figures), Some(old)) = (&before.yours, before.budget(bound.metric))
         && old.value == bound.value

@@ -13,12 +13,14 @@
 //! | [`sites`] | reads dhat's per-site data: which lines of the file allocated what |
 //! | [`show`] | prints a verdict: tests, the table yours · budget · reference · floor, where the bytes went |
 //! | [`python`] | the Python twins: tracemalloc in a child process, the same verdict |
+//! | [`reference`] | the reference solutions checked and recorded (`exercises.json`), for the report |
 //! | [`state`] | what the student has done: passed, failing, hints seen |
 //! | [`watch`] | re-checks on every save and moves on when an exercise passes |
 
 pub mod compile;
 pub mod grade;
 pub mod python;
+pub mod reference;
 pub mod show;
 pub mod sites;
 pub mod state;
@@ -243,7 +245,11 @@ fn run_pair(
             let answer = match compile::build(root, &[answer])? {
                 compile::Built::Binaries(bins) => bins[0].clone(),
                 compile::Built::DoesNotCompile(errors) => {
-                    return Ok(Verdict::does_not_compile(*entry, shown(root, &file), errors));
+                    return Ok(Verdict::does_not_compile(
+                        *entry,
+                        shown(root, &file),
+                        errors,
+                    ));
                 }
             };
             (Command::new(answer), Command::new(reference), bin)

@@ -53,7 +53,13 @@ fn table(out: &mut String, row: &Row, language: Language) {
         ]);
     }
     let widths: Vec<usize> = (0..5)
-        .map(|i| lines.iter().map(|l| l[i].chars().count()).max().unwrap_or(0))
+        .map(|i| {
+            lines
+                .iter()
+                .map(|l| l[i].chars().count())
+                .max()
+                .unwrap_or(0)
+        })
         .collect();
     for line in &lines {
         let _ = write!(out, "    {:<w$}", line[0], w = widths[0]);
@@ -98,7 +104,12 @@ fn sites(out: &mut String, row: &Row, live: bool) {
     } else {
         "allocated"
     };
-    let _ = writeln!(out, "  where yours {what} ({}, n = {}):", row.check, count(row.n as u64));
+    let _ = writeln!(
+        out,
+        "  where yours {what} ({}, n = {}):",
+        row.check,
+        count(row.n as u64)
+    );
     for line in yours {
         let _ = writeln!(out, "    {line}");
     }
@@ -142,7 +153,12 @@ pub fn render(verdict: &Verdict) -> String {
     for row in &verdict.rows {
         let _ = writeln!(out, "  heap: {} · n = {}", row.check, count(row.n as u64));
         table(&mut out, row, entry.language);
-        for bound in row.budgets.iter().map(|b| (b, "budget")).chain(row.floors.iter().map(|b| (b, "floor"))) {
+        for bound in row
+            .budgets
+            .iter()
+            .map(|b| (b, "budget"))
+            .chain(row.floors.iter().map(|b| (b, "floor")))
+        {
             let line = format!(
                 "{} {}: {}",
                 label(bound.0.metric, entry.language),
@@ -166,7 +182,12 @@ pub fn render(verdict: &Verdict) -> String {
             for failure in failures {
                 let detail = failure.detail();
                 let mut lines = detail.lines();
-                let _ = writeln!(out, "    {}: {}", failure.kind(), lines.next().unwrap_or(""));
+                let _ = writeln!(
+                    out,
+                    "    {}: {}",
+                    failure.kind(),
+                    lines.next().unwrap_or("")
+                );
                 for line in lines {
                     let _ = writeln!(out, "      {line}");
                 }

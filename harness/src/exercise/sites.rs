@@ -85,7 +85,13 @@ pub fn parse_frame(frame: &str) -> Option<(&str, &str, u32)> {
 /// library, dhat, the grader.
 fn machinery(function: &str, file: &str) -> bool {
     const PREFIXES: [&str; 7] = [
-        "alloc::", "core::", "std::", "dhat::", "heaplab_core::", "hashbrown::", "<",
+        "alloc::",
+        "core::",
+        "std::",
+        "dhat::",
+        "heaplab_core::",
+        "hashbrown::",
+        "<",
     ];
     file.starts_with("/rustc/")
         || file.contains("/.cargo/registry/")

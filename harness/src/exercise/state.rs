@@ -112,7 +112,10 @@ impl State {
 
     /// The record of `entry` (empty if never touched).
     pub fn record(&self, entry: &Entry) -> Record {
-        self.exercises.get(&entry.key()).cloned().unwrap_or_default()
+        self.exercises
+            .get(&entry.key())
+            .cloned()
+            .unwrap_or_default()
     }
 
     /// Where `entry` stands, given its file's current content under `root`.
@@ -121,7 +124,8 @@ impl State {
         match &record.hash {
             None => Progress::NotStarted,
             Some(hash)
-                if record.passed && Some(hash) == file_hash(&root.join(entry.exercise_path())).as_ref() =>
+                if record.passed
+                    && Some(hash) == file_hash(&root.join(entry.exercise_path())).as_ref() =>
             {
                 Progress::Passed
             }

@@ -72,7 +72,7 @@ pub fn watch(root: &Path, language: Language, limits: RunLimits) -> Result<u8, E
             return Ok(0);
         };
         let path = root.join(entry.exercise_path());
-        let verdict = check(root, &entry, &Source::Exercise, limits)?;
+        let verdict = check(root, entry, &Source::Exercise, limits)?;
         print!("{}", show::render(&verdict));
         if verdict.passed() {
             println!("\nmoving on…\n");
@@ -95,10 +95,14 @@ pub fn watch(root: &Path, language: Language, limits: RunLimits) -> Result<u8, E
                     "l" => print!("{}", list_lines(root, &entries, &State::load(root)?)),
                     "h" => {
                         let mut state = State::load(root)?;
-                        let index = state.next_hint(&entry);
+                        let index = state.next_hint(entry);
                         state.save(root)?;
                         if let Some(hint) = entry.exercise.hints.get(index) {
-                            println!("hint {} of {}: {hint}", index + 1, entry.exercise.hints.len());
+                            println!(
+                                "hint {} of {}: {hint}",
+                                index + 1,
+                                entry.exercise.hints.len()
+                            );
                         }
                     }
                     _ => println!("h hint · n next · c check · l list · q quit"),

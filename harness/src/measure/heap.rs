@@ -16,10 +16,10 @@
 use std::path::Path;
 use std::process::Command;
 
-use heaplab_core::Case;
 use crate::measure::child::{self, Limits};
 use crate::plan::Item;
 use crate::results::{Metric, metric};
+use heaplab_core::Case;
 
 pub use heaplab_core::HeapFigures;
 

@@ -20,6 +20,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use crate::error::Error;
+use crate::exercise::reference;
 use crate::measure::child::Limits;
 use crate::measure::progress::Progress;
 use crate::plan::{Item, Plan};
@@ -726,7 +727,19 @@ fn save(
     )?;
     let latest = out.join("latest.json");
     results.save(&latest)?;
-    report::write(&results, out, "latest.json")?;
+    // The reference solutions, checked: the report's "Exercises" sections.
+    let exercises_file = out.join(reference::FILE);
+    if results.provenance.mode != "smoke" {
+        eprintln!("heaplab bench: checking the exercises' reference solutions");
+        match reference::measure(root, &results.provenance.mode)
+            .and_then(|run| run.save(&exercises_file))
+        {
+            Ok(()) => eprintln!("heaplab bench: wrote {}", exercises_file.display()),
+            Err(e) => failures.push(format!("exercises: {e}")),
+        }
+    }
+    let exercises = reference::ExerciseRun::load(&exercises_file).unwrap_or(None);
+    report::write(&results, exercises.as_ref(), out, "latest.json")?;
     // The READMEs quote the committed results: refreshed with them.
     match readme::update_if_committed(root, &latest, out, &results) {
         Ok(changed) => {

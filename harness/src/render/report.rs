@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use crate::error::Error;
+use crate::exercise::reference::ExerciseRun;
 use crate::render::number::number;
 use crate::render::plot::{self, Panel, Series};
 use crate::results::files::write_atomic;
@@ -23,7 +24,12 @@ pub const PLOTS_DIR: &str = "plots";
 ///
 /// Exit 2 when `results` do not validate or a target is not a regular
 /// file; exit 1 naming the file that could not be drawn or written.
-pub fn write(results: &Results, out: &Path, source: &str) -> Result<(), Error> {
+pub fn write(
+    results: &Results,
+    exercises: Option<&ExerciseRun>,
+    out: &Path,
+    source: &str,
+) -> Result<(), Error> {
     results
         .validate()
         .map_err(|why| Error::input(format!("cannot report invalid results: {why}")))?;
@@ -32,6 +38,7 @@ pub fn write(results: &Results, out: &Path, source: &str) -> Result<(), Error> {
     header(&mut md, results, source);
     for lab in &results.labs {
         lab_section(&mut md, &mut notes, results, lab, out)?;
+        exercises_section(&mut md, lab, exercises);
     }
     write_atomic(&out.join(REPORT_FILE), md.as_bytes())?;
     Ok(())
@@ -293,6 +300,71 @@ fn lab_section(
     }
     facts_table(md, lab);
     Ok(())
+}
+
+/// The lab's exercises with their reference solutions' figures, from the
+/// `exercises.json` beside the results (see `exercise::reference`).
+fn exercises_section(md: &mut String, lab: &LabRecord, run: Option<&ExerciseRun>) {
+    let Some(run) = run else {
+        let _ = writeln!(
+            md,
+            "### Exercises
+
+not measured: no `exercises.json` beside the results (`heaplab exercise reference` writes it)
+"
+        );
+        return;
+    };
+    let mine: Vec<_> = run.exercises.iter().filter(|e| e.lab == lab.id).collect();
+    if mine.is_empty() {
+        return;
+    }
+    let p = &run.provenance;
+    let _ = writeln!(
+        md,
+        "### Exercises
+
+The reference solutions, checked by `{}` at `{}` on {} ({}). A student's check shows          these figures beside theirs (`heaplab exercise check ID`).
+",
+        p.command, p.git_revision, p.host, p.date
+    );
+    let _ = writeln!(
+        md,
+        "| exercise | check | n | allocs | bytes | peak_bytes | live_bytes | budget | verdict |
+         | --- | --- | ---: | ---: | ---: | ---: | ---: | --- | --- |"
+    );
+    for e in mine {
+        let name = match e.language.as_str() {
+            "python" => format!("{} (Python): [{}](../{})", e.id, e.title, e.exercise_file),
+            _ => format!("{}: [{}](../{})", e.id, e.title, e.exercise_file),
+        };
+        for r in &e.rows {
+            let budget: Vec<String> = r
+                .budgets
+                .iter()
+                .map(|b| format!("{} ≤ {}", b.metric.name(), number(b.value as f64)))
+                .collect();
+            let f = &r.figures;
+            let _ = writeln!(
+                md,
+                "| {name} | {} | {} | {} | {} | {} | {} | {} | {} |",
+                r.check,
+                number(r.n as f64),
+                number(f.allocs as f64),
+                number(f.bytes as f64),
+                number(f.peak_bytes as f64),
+                number(f.live_bytes as f64),
+                budget.join(", "),
+                e.verdict
+            );
+        }
+    }
+    let _ = writeln!(
+        md,
+        "
+For the Python twins, allocs and bytes are the blocks and bytes the result holds (tracemalloc sees live blocks only).
+"
+    );
 }
 
 fn facts_table(md: &mut String, lab: &LabRecord) {

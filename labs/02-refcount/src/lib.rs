@@ -16,6 +16,8 @@ use std::sync::Arc;
 
 use heaplab_core::{Case, Fact, Lab};
 
+pub mod exercises;
+
 /// Loop counts for every workload: 1 000 is the tutorial's loop shrunk to a
 /// size where per-iteration setup noise still shows, 100 000 is large enough
 /// that the loop dominates process and timer overhead; 10 000 sits between.
@@ -232,7 +234,7 @@ fn facts() -> Vec<Fact> {
 
 /// The lab, for the harness's registry.
 pub fn lab() -> Lab {
-    Lab::new("02-refcount", "Reference counting", "Reference Counting (examples 5–6)")
+    let lab = Lab::new("02-refcount", "Reference counting", "Reference Counting (examples 5–6)")
         .claim("Every assignment and every container slot changes an object's reference count, and that bookkeeping has a run-time cost (example 6's three loops).")
         .claim("An object is freed the moment its count reaches zero: nothing is left live after the loop.")
         .claim("Interning keeps one copy of a repeated value instead of many.")
@@ -290,7 +292,8 @@ pub fn lab() -> Lab {
             Case::new("intern", "rc-str", SIZES, |n| n, intern_rc)
                 .with_python("interned")
                 .about("n handles to one Rc<str>: one text allocation"),
-        ])
+        ]);
+    exercises::list().into_iter().fold(lab, Lab::exercise)
 }
 
 #[cfg(test)]

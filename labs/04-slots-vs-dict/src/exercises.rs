@@ -66,14 +66,20 @@ pub mod readings {
         let values = move |n: usize| make(n).iter().map(Fields::fields).collect::<Vec<_>>();
         Check::new()
             .test("n = 0: no readings", move || expect_eq(values(0), vec![]))
-            .test("n = 1: reading 0 is all zeros", move || expect_eq(values(1), vec![expected(0)]))
+            .test("n = 1: reading 0 is all zeros", move || {
+                expect_eq(values(1), vec![expected(0)])
+            })
             .test("n = 4: reading i holds i, 2i, 3i, 4i, 5i", move || {
                 expect_eq(values(4), (0..4).map(expected).collect())
             })
             .heap(
-                HeapCheck::new(Case::new("make n readings", "answer", SIZES, |n| n, move |n| {
-                    make(black_box(n))
-                }))
+                HeapCheck::new(Case::new(
+                    "make n readings",
+                    "answer",
+                    SIZES,
+                    |n| n,
+                    move |n| make(black_box(n)),
+                ))
                 .budget(HeapMetric::Allocs, "1: one Vec for all n objects", |_| 1)
                 .budget(
                     HeapMetric::Bytes,
@@ -135,7 +141,11 @@ pub mod tagged {
                 .map(|t| (t.point(), t.extra("label").map(str::to_owned)))
                 .collect::<Vec<_>>()
         };
-        let expected = |n: usize| (0..n).map(|i| (Point3::nth(i), label(i))).collect::<Vec<_>>();
+        let expected = |n: usize| {
+            (0..n)
+                .map(|i| (Point3::nth(i), label(i)))
+                .collect::<Vec<_>>()
+        };
         Check::new()
             .test("n = 0: no objects", move || expect_eq(view(0), vec![]))
             .test("n = 1: object 0 has label p0", move || expect_eq(view(1), expected(1)))

@@ -211,7 +211,7 @@ mod tests {
         // 0² + 2² + ... + 18²
         assert_eq!(
             first_even_squares_iterator(1_000),
-            (0..10u64).map(|k| 4 * k * k).sum()
+            (0..10u64).map(|k| 4 * k * k).sum::<u64>()
         );
     }
 
