@@ -489,7 +489,7 @@ fn exercise(action: ExerciseAction) -> Result<u8, Error> {
                     .iter()
                     .filter(|e| state.progress(&root, e) == ex::state::Progress::Passed)
                     .count();
-                let mut text = format!("  {:<12} {:<12} title\n", "exercise", "state");
+                let mut text = format!("  {:<15} {:<12} title\n", "exercise", "state");
                 text.push_str(&ex::watch::list_lines(&root, &all, &state));
                 let _ = writeln!(
                     text,

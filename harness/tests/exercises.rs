@@ -172,6 +172,7 @@ fn bad_rust_code_gets_its_own_verdict() {
         ("loops.rs", "timed out", "still running after 3 s"),
         ("alloc_10gb.rs", "out of memory", "1 GiB"),
         ("exits.rs", "exited early", "std::process::exit"),
+        ("fake_done.rs", "exited early", "never reported a result"),
         ("aborts.rs", "killed by a signal", "SIGABRT"),
         ("leaks.rs", "leaked", "live_bytes at n = 1,000"),
         ("wrong.rs", "wrong answer", "test `n = 4"),

@@ -77,7 +77,6 @@ pub struct Report {
 ///
 /// When the process cannot be started.
 pub fn run(mut command: Command, sites_dir: &Path, limits: RunLimits) -> Result<Report, Error> {
-    let _ = std::fs::remove_dir_all(sites_dir);
     std::fs::create_dir_all(sites_dir)
         .map_err(|e| Error::run(format!("cannot create {}: {e}", sites_dir.display())))?;
     command.env(SITES_DIR_ENV, sites_dir);
@@ -397,6 +396,11 @@ pub fn judge(
                     None => Failure::Panicked(format!("in test `{name}`: {message}")),
                 });
             }
+            // Only a run that ended early leaves a test unreported, and that
+            // run already has its failure; this catches one that claimed to be done.
+            None if failures.is_empty() => failures.push(Failure::ExitedEarly(format!(
+                "test `{name}` never reported a result"
+            ))),
             Some(Outcome::Passed) | None => {}
         }
     }
@@ -406,7 +410,15 @@ pub fn judge(
             .heap
             .iter()
             .find(|m| m.check == expected.check && m.n == expected.n);
-        let Some(yours) = yours else { continue };
+        let Some(yours) = yours else {
+            if failures.is_empty() {
+                failures.push(Failure::ExitedEarly(format!(
+                    "`{}` at n = {} was never measured",
+                    expected.check, expected.n
+                )));
+            }
+            continue;
+        };
         let row = Row {
             check: expected.check.clone(),
             n: expected.n,

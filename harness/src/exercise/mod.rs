@@ -220,7 +220,22 @@ fn run_pair(
             entry.key()
         )));
     }
+    // Per-site files live as long as this check: concurrent checks of one
+    // exercise never share a folder.
     let sites = root.join("target/exercises/sites");
+    std::fs::create_dir_all(&sites)
+        .map_err(|e| Error::run(format!("cannot create {}: {e}", sites.display())))?;
+    let scratch = |name: &str| {
+        tempfile::Builder::new()
+            .prefix(&format!("{name}-"))
+            .tempdir_in(&sites)
+            .map_err(|e| {
+                Error::run(format!(
+                    "cannot create a folder in {}: {e}",
+                    sites.display()
+                ))
+            })
+    };
     let (answer_cmd, reference_cmd, answer_name) = match entry.language {
         Language::Python => (
             python::command(root, entry, &file),
@@ -255,12 +270,16 @@ fn run_pair(
             (Command::new(answer), Command::new(reference), bin)
         }
     };
+    let (reference_sites, answer_sites) = (
+        scratch(&format!("{}-reference", entry.key()))?,
+        scratch(&answer_name)?,
+    );
     let reference_report = grade::run(
         reference_cmd,
-        &sites.join(format!("{}-reference", entry.key())),
+        reference_sites.path(),
         grade::RunLimits::default(),
     )?;
-    let report = grade::run(answer_cmd, &sites.join(answer_name), limits)?;
+    let report = grade::run(answer_cmd, answer_sites.path(), limits)?;
     grade::judge(
         *entry,
         shown(root, &file),

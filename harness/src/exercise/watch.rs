@@ -39,7 +39,7 @@ pub fn list_lines(root: &Path, entries: &[Entry], state: &State) -> String {
         .iter()
         .map(|e| {
             format!(
-                "  {:<12} {:<12} {}\n",
+                "  {:<15} {:<12} {}\n",
                 e.to_string(),
                 state.progress(root, e).label(),
                 e.exercise.title
