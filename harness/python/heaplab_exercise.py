@@ -34,7 +34,7 @@ import tracemalloc
 
 PREFIX = "heaplab-exercise "
 # Frames kept per traced block: enough to reach the student's line.
-FRAMES = 12
+FRAMES = 4
 # Bytes CPython may keep after a result is dropped without anything leaking:
 # freed lists, dicts and floats go to free lists, which tracemalloc still
 # counts as allocated (a few KiB at most, whatever the size).

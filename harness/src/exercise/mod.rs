@@ -274,12 +274,22 @@ fn run_pair(
         scratch(&format!("{}-reference", entry.key()))?,
         scratch(&answer_name)?,
     );
-    let reference_report = grade::run(
-        reference_cmd,
-        reference_sites.path(),
-        grade::RunLimits::default(),
-    )?;
-    let report = grade::run(answer_cmd, answer_sites.path(), limits)?;
+    // Both at once: heap figures do not depend on load, and time is not graded.
+    let (reference_report, report) = std::thread::scope(|s| {
+        let reference = s.spawn(|| {
+            grade::run(
+                reference_cmd,
+                reference_sites.path(),
+                grade::RunLimits::default(),
+            )
+        });
+        let answer = grade::run(answer_cmd, answer_sites.path(), limits);
+        let reference = reference
+            .join()
+            .unwrap_or_else(|_| Err(Error::run("the reference's check thread panicked")));
+        (reference, answer)
+    });
+    let (reference_report, report) = (reference_report?, report?);
     grade::judge(
         *entry,
         shown(root, &file),
