@@ -160,9 +160,9 @@ pub fn render(verdict: &Verdict) -> String {
             .chain(row.floors.iter().map(|b| (b, "floor")))
         {
             let line = format!(
-                "{} {}: {}",
-                label(bound.0.metric, entry.language),
+                "{:<6} {}: {}",
                 bound.1,
+                label(bound.0.metric, entry.language),
                 bound.0.formula
             );
             if !formulas.contains(&line) {
@@ -171,7 +171,10 @@ pub fn render(verdict: &Verdict) -> String {
         }
     }
     if !formulas.is_empty() {
-        let _ = writeln!(out, "  computed as: {}", formulas.join("; "));
+        let _ = writeln!(out, "  how the limits are computed:");
+        for line in formulas {
+            let _ = writeln!(out, "    {line}");
+        }
     }
     match &verdict.result {
         Ok(tier) => {
