@@ -16,6 +16,8 @@ use std::path::PathBuf;
 
 use heaplab_core::{Case, Fact, Lab};
 
+pub mod exercises;
+
 /// Range lengths: 1 000 (fits in L1), 100 000 (the tutorial's generator
 /// example shrunk to where a list still fits in L2/L3), 10 000 000 (a list of
 /// u64 is 80 MB: where the tutorial's "constant memory" claim matters).
@@ -166,7 +168,7 @@ pub fn lab() -> Lab {
             .with_python(python)
             .about(about)
     };
-    Lab::new("08-generators-vs-lists", "Generators vs lists", "Optimization Patterns: generators (example 20)")
+    let lab = Lab::new("08-generators-vs-lists", "Generators vs lists", "Optimization Patterns: generators (example 20)")
         .claim("A generator holds one element at a time, so its memory stays constant while a list grows with n (example 20).")
         .claim("Chaining generators (filter, map, islice) avoids the intermediate lists of a step-by-step approach, and stops as soon as enough items are produced.")
         .claim("Reading a large file line by line keeps memory flat; reading it whole holds the file in memory.")
@@ -191,7 +193,8 @@ pub fn lab() -> Lab {
             Case::new("read-lines", "read-whole", LINE_SIZES, lines_file, read_whole)
                 .with_python("readlines")
                 .about("read_to_string, then a Vec<&str> of its lines"),
-        ])
+        ]);
+    exercises::list().into_iter().fold(lab, Lab::exercise)
 }
 
 #[cfg(test)]
