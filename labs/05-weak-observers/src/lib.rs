@@ -23,6 +23,8 @@ use std::rc::{Rc, Weak};
 use heaplab_core::{Case, Fact, FixedMap, Lab};
 use slab::Slab;
 
+pub mod exercises;
+
 /// Observer counts: 1 000 is a busy UI's listener count, 100 000 a server's
 /// per-connection callbacks; 10 000 sits between. A leak shows as a line
 /// growing with `n`.
@@ -358,7 +360,7 @@ fn facts() -> Vec<Fact> {
 
 /// The lab, for the harness's registry.
 pub fn lab() -> Lab {
-    Lab::new("05-weak-observers", "Weak observers", "Weak References (examples 13–15); leak pattern 1 (example 9)")
+    let lab = Lab::new("05-weak-observers", "Weak observers", "Weak References (examples 13–15); leak pattern 1 (example 9)")
         .claim("An event emitter holding strong references to its listeners leaks them: an observer its owner dropped stays alive (example 9, pattern 1).")
         .claim("Weak references (WeakSet, weakref.ref) let observers die with their owners; the emitter prunes the dead ones (examples 9, 14).")
         .claim("WeakValueDictionary entries disappear when the last strong reference goes; weakref.finalize runs cleanup when an object dies (examples 13, 15).")
@@ -406,7 +408,8 @@ pub fn lab() -> Lab {
             Case::new("finalize", "drop-guard", SIZES, |n| n, finalize)
                 .with_python("finalize")
                 .about("n objects with a Drop finalizer: every cleanup runs, observably"),
-        ])
+        ]);
+    exercises::list().into_iter().fold(lab, Lab::exercise)
 }
 
 #[cfg(test)]
