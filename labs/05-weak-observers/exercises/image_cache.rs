@@ -7,7 +7,7 @@
 //! old image instead of loading it again.
 //!
 //! Task: `get(key)` returns the cached image while someone still holds it,
-//! and loads it (`Image::load`) otherwise; `len()` counts the cached images
+//! and loads it (`Image::load`) otherwise; `alive()` counts the cached images
 //! still held. Budget, after n images were fetched and each dropped after
 //! use (n = 1 000 and 10 000): **at most 1 KiB still live**, whatever n.
 //! Floor: 0 bytes.
@@ -35,7 +35,7 @@ impl Cache for ImageCache {
         Rc::clone(self.images.entry(key).or_insert_with(|| Rc::new(Image::load(key))))
     }
 
-    fn len(&self) -> usize {
+    fn alive(&self) -> usize {
         self.images.len()
     }
 }

@@ -33,7 +33,7 @@ impl Cache for ImageCache {
         image
     }
 
-    fn len(&self) -> usize {
+    fn alive(&self) -> usize {
         self.images.values().filter(|weak| weak.strong_count() > 0).count()
     }
 }
