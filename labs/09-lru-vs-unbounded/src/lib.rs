@@ -22,6 +22,8 @@ use std::num::NonZeroUsize;
 use heaplab_core::{Case, Fact, FixedMap, FixedState, Lab};
 use slab::Slab;
 
+pub mod exercises;
+
 /// Operations per trace. The cache capacity is `n / OPS_PER_SLOT`, so the
 /// sizes mean capacities of 1 000, 10 000 and 100 000 entries.
 pub const SIZES: &[usize] = &[10_000, 100_000, 1_000_000];
@@ -417,7 +419,7 @@ fn facts() -> Vec<Fact> {
 
 /// The lab, for the harness's registry.
 pub fn lab() -> Lab {
-    Lab::new("09-lru-vs-unbounded", "Bounded vs unbounded caches", "Leak pattern 2: bad cache vs good cache (example 9)")
+    let lab = Lab::new("09-lru-vs-unbounded", "Bounded vs unbounded caches", "Leak pattern 2: bad cache vs good cache (example 9)")
         .claim("A cache without eviction grows with every distinct key: a memory leak (example 9, pattern 2).")
         .claim("An LRU cache with a maximum size bounds memory; the tutorial's LRU keeps an access-order list and moves a key to its end on every hit.")
         .facts(facts)
@@ -446,7 +448,8 @@ pub fn lab() -> Lab {
             stream::<ListLru>("list-lru", LIST_LRU_SIZES).with_python("list-lru").about("n distinct keys, capacity 1 000"),
             stream::<SlabLru>("slab-lru", SIZES).with_python("lru_cache").about("n distinct keys, capacity 1 000"),
             stream::<LruCrate>("lru-crate", SIZES).about("n distinct keys, capacity 1 000"),
-        ])
+        ]);
+    exercises::list().into_iter().fold(lab, Lab::exercise)
 }
 
 #[cfg(test)]
