@@ -322,15 +322,13 @@ not measured: no `exercises.json` beside the results (`heaplab exercise referenc
     let p = &run.provenance;
     let _ = writeln!(
         md,
-        "### Exercises
-
-The reference solutions, checked by `{}` at `{}` on {} ({}). A student's check shows          these figures beside theirs (`heaplab exercise check ID`).
-",
+        "### Exercises\n\nThe reference solutions, checked by `{}` at `{}` on {} ({}). A student's check \
+         shows these figures beside theirs (`heaplab exercise check ID`).\n",
         p.command, p.git_revision, p.host, p.date
     );
     let _ = writeln!(
         md,
-        "| exercise | check | n | allocs | bytes | peak_bytes | live_bytes | budget | verdict |
+        "| exercise | check | n | allocs | bytes | peak_bytes | live_bytes | budget | verdict |\n\
          | --- | --- | ---: | ---: | ---: | ---: | ---: | --- | --- |"
     );
     for e in mine {
