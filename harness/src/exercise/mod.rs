@@ -121,7 +121,8 @@ impl Entry {
 /// ```
 /// let all = heaplab::exercise::catalogue();
 /// assert!(all.len() >= 12);
-/// assert!(all.iter().all(|e| e.exercise_path().exists() && e.solution_path().exists()));
+/// let root = heaplab::measure::workspace_root();
+/// assert!(all.iter().all(|e| root.join(e.exercise_path()).exists() && root.join(e.solution_path()).exists()));
 /// ```
 pub fn catalogue() -> Vec<Entry> {
     let mut all = Vec::new();
@@ -237,11 +238,14 @@ fn run_pair(
             })
     };
     let (answer_cmd, reference_cmd, answer_name) = match entry.language {
-        Language::Python => (
-            python::command(root, entry, &file),
-            python::command(root, entry, &reference_file),
-            format!("{}.py", entry.id()),
-        ),
+        Language::Python => {
+            python::usable().map_err(|why| Error::run(format!("cannot check {entry}: {why}")))?;
+            (
+                python::command(root, entry, &file),
+                python::command(root, entry, &reference_file),
+                format!("{}.py", entry.id()),
+            )
+        }
         Language::Rust => {
             let target = |source: Source| compile::Target {
                 entry: *entry,

@@ -22,6 +22,23 @@ pub fn spec_path(entry: &Entry) -> std::path::PathBuf {
         .join("python/exercises.py")
 }
 
+/// The oldest CPython the grader runs on: tracing starts after setup, so
+/// it needs no `tracemalloc.reset_peak` (3.9+).
+pub const OLDEST: (u32, u32) = (3, 8);
+
+/// Whether the interpreter (`$PYTHON`, else `python3`) can grade: `Err`
+/// with the reason (not found, hangs, too old) otherwise.
+///
+/// # Errors
+///
+/// The reason, and what to set.
+pub fn usable() -> Result<(), String> {
+    let version =
+        crate::measure::child::query(Command::new(python::interpreter()).arg("--version"))
+            .unwrap_or_else(|| "not found".to_owned());
+    python::version_at_least(&version, OLDEST, "the exercise grader")
+}
+
 /// The command that grades `file` (absolute) as `entry`'s Python twin.
 pub fn command(root: &Path, entry: &Entry, file: &Path) -> Command {
     let mut cmd = Command::new(python::interpreter());

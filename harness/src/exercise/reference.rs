@@ -93,6 +93,7 @@ pub fn measure(root: &Path, mode: &str) -> Result<ExerciseRun, Error> {
             "the reference solutions do not compile; this is a bug in heaplab:\n{errors}"
         )));
     }
+    let python = crate::exercise::python::usable();
     let mut exercises = Vec::new();
     for (i, entry) in all.iter().enumerate() {
         eprintln!(
@@ -100,6 +101,20 @@ pub fn measure(root: &Path, mode: &str) -> Result<ExerciseRun, Error> {
             i + 1,
             all.len()
         );
+        let record = |verdict: String, rows: Vec<RowRecord>| ExerciseRecord {
+            id: entry.id(),
+            language: format!("{:?}", entry.language).to_lowercase(),
+            lab: entry.lab.id.to_owned(),
+            title: entry.exercise.title.to_owned(),
+            exercise_file: entry.exercise_path().display().to_string(),
+            solution_file: entry.solution_path().display().to_string(),
+            verdict,
+            rows,
+        };
+        if let (Language::Python, Err(why)) = (entry.language, &python) {
+            exercises.push(record(format!("not measured: {why}"), Vec::new()));
+            continue;
+        }
         let verdict = check(root, entry, &Source::Solution, RunLimits::default())?;
         let rows = verdict
             .rows
@@ -114,19 +129,11 @@ pub fn measure(root: &Path, mode: &str) -> Result<ExerciseRun, Error> {
                 })
             })
             .collect();
-        exercises.push(ExerciseRecord {
-            id: entry.id(),
-            language: format!("{:?}", entry.language).to_lowercase(),
-            lab: entry.lab.id.to_owned(),
-            title: entry.exercise.title.to_owned(),
-            exercise_file: entry.exercise_path().display().to_string(),
-            solution_file: entry.solution_path().display().to_string(),
-            verdict: match &verdict.result {
-                Ok(tier) => tier.label().to_owned(),
-                Err(failures) => format!("not passed: {}", failures[0].kind()),
-            },
-            rows,
-        });
+        let verdict = match &verdict.result {
+            Ok(tier) => tier.label().to_owned(),
+            Err(failures) => format!("not passed: {}", failures[0].kind()),
+        };
+        exercises.push(record(verdict, rows));
     }
     let python = crate::measure::python::interpreter();
     Ok(ExerciseRun {

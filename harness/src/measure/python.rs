@@ -56,19 +56,41 @@ pub fn interpreter() -> String {
 ///
 /// The reason, naming the version found.
 pub fn check_version(version: &str) -> Result<(), String> {
+    version_at_least(
+        version,
+        OLDEST,
+        "the CPython references need it (they use tracemalloc.reset_peak)",
+    )
+}
+
+/// Checks what `python --version` printed against `oldest`; `who` says
+/// what needs that version, for the reason.
+///
+/// ```
+/// use heaplab::measure::python::version_at_least;
+/// assert!(version_at_least("Python 3.8.18", (3, 8), "x").is_ok());
+/// assert!(version_at_least("Python 3.7.1", (3, 8), "the grader").unwrap_err().contains("3.8 or newer"));
+/// ```
+///
+/// # Errors
+///
+/// The reason, naming the version found.
+pub fn version_at_least(version: &str, oldest: (u32, u32), who: &str) -> Result<(), String> {
     let found = version.strip_prefix("Python ").and_then(|v| {
         let mut parts = v.split('.').map(|p| p.trim().parse::<u32>());
         Some((parts.next()?.ok()?, parts.next()?.ok()?))
     });
     match found {
-        Some(v) if v >= OLDEST => Ok(()),
+        Some(v) if v >= oldest => Ok(()),
         Some(_) => Err(format!(
-            "{version} is too old: the CPython references need {}.{} or newer (they use tracemalloc.reset_peak); set {PYTHON_ENV}= to a newer interpreter",
-            OLDEST.0, OLDEST.1
+            "{version} is too old: {}.{} or newer is needed ({who}); set {PYTHON_ENV}= to a newer interpreter",
+            oldest.0, oldest.1
         )),
         None => Err(format!(
-            "no usable CPython ({} --version said: {version}); set {PYTHON_ENV}= to a CPython 3.9+ interpreter",
-            interpreter()
+            "no usable CPython ({} --version said: {version}); set {PYTHON_ENV}= to a CPython {}.{}+ interpreter",
+            interpreter(),
+            oldest.0,
+            oldest.1
         )),
     }
 }

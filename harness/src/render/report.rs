@@ -336,6 +336,9 @@ not measured: no `exercises.json` beside the results (`heaplab exercise referenc
             "python" => format!("{} (Python): [{}](../{})", e.id, e.title, e.exercise_file),
             _ => format!("{}: [{}](../{})", e.id, e.title, e.exercise_file),
         };
+        if e.rows.is_empty() {
+            let _ = writeln!(md, "| {name} | | | | | | | | {} |", e.verdict);
+        }
         for r in &e.rows {
             let budget: Vec<String> = r
                 .budgets

@@ -32,7 +32,11 @@ impl Cache for ImageCache {
     }
 
     fn get(&mut self, key: u64) -> Rc<Image> {
-        Rc::clone(self.images.entry(key).or_insert_with(|| Rc::new(Image::load(key))))
+        Rc::clone(
+            self.images
+                .entry(key)
+                .or_insert_with(|| Rc::new(Image::load(key))),
+        )
     }
 
     fn alive(&self) -> usize {

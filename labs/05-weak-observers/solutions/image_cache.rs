@@ -34,6 +34,9 @@ impl Cache for ImageCache {
     }
 
     fn alive(&self) -> usize {
-        self.images.values().filter(|weak| weak.strong_count() > 0).count()
+        self.images
+            .values()
+            .filter(|weak| weak.strong_count() > 0)
+            .count()
     }
 }

@@ -116,7 +116,7 @@ pub mod emitter {
                 ))
                 .budget(
                     HeapMetric::LiveBytes,
-                    "2 × n × size_of::<Weak<Observer>>(): the listener list may keep its capacity, no observer may stay",
+                    "2 × n × size_of::<Weak<Observer>>(): a list grown by doubling to n entries may keep its capacity (under 2n slots), no observer may stay",
                     |n| (2 * n * size_of::<Weak<Observer>>()) as u64,
                 )
                 .floor(HeapMetric::LiveBytes, "0: nothing left once every observer is gone", |_| 0),

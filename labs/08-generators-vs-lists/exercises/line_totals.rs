@@ -17,7 +17,9 @@ use std::io::BufRead;
 /// The sum of all numbers on all lines of `input`.
 pub fn total(input: &mut dyn BufRead) -> u64 {
     let mut text = String::new();
-    input.read_to_string(&mut text).expect("readable UTF-8 input");
+    input
+        .read_to_string(&mut text)
+        .expect("readable UTF-8 input");
     text.lines()
         .flat_map(|line| line.split(','))
         .filter(|field| !field.is_empty())
