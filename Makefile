@@ -3,7 +3,7 @@ CARGO ?= cargo
 HEAPLAB := $(CARGO) run --quiet --release -p heaplab --
 
 .DEFAULT_GOAL := help
-.PHONY: help bench bench-quick report list exercises baseline regress test lint-python
+.PHONY: help bench bench-quick report list plan exercises baseline regress test lint-python
 
 # ruff, for the CPython references: installed at this exact version into
 # target/tools (never system-wide) by the first `make test`.
@@ -26,6 +26,9 @@ report: ## Regenerate results/REPORT.md, plots and the READMEs' figures from res
 
 list: ## List labs, cases and sizes
 	$(HEAPLAB) list
+
+plan: ## Expected time of the next full run, per lab and family, from the last run (budget 10 min)
+	$(HEAPLAB) plan
 
 exercises: ## Students: every exercise with its state (then `heaplab exercise watch`, or `check ID`)
 	$(HEAPLAB) exercise list

@@ -5,9 +5,9 @@
 //! low-level binary-benchmark API: one generic loop adds one benchmark per
 //! case and size, each running `heaplab-run-case` with callgrind collecting
 //! only inside its `heaplab_measured_region` (setup is not counted). Which
-//! cases come from `HEAPLAB_MODE` / `HEAPLAB_LAB`, and `HEAPLAB_ITEMS=k..`
-//! starts at item `k` (the harness resumes there after a case that
-//! failed). Run it through `heaplab bench`, which builds it, runs it under
+//! cases come from `HEAPLAB_MODE` / `HEAPLAB_LAB`, and `HEAPLAB_ITEMS` picks
+//! items of that plan (`k..` to resume after a case that failed, `i,j,...`
+//! for one job's share of a parallel run). Run it through `heaplab bench`, which builds it, runs it under
 //! a per-case time limit and reads the JSON summaries it prints.
 
 // The group macros generate undocumented public items.
@@ -28,13 +28,17 @@ fn cases(group: &mut BinaryBenchmarkGroup) {
     if let Err(e) = heaplab::measure::child::take_group_down_with_parent() {
         eprintln!("instructions bench: warning: {e}");
     }
-    let (plan, start) = Plan::from_env()
-        .and_then(|plan| Ok((plan, heaplab::plan::start_from_env()?)))
+    let items = Plan::from_env().map(|plan| plan.items());
+    let (items, selected) = items
+        .and_then(|items| {
+            let selected = heaplab::plan::items_from_env(items.len())?;
+            Ok((items, selected))
+        })
         .unwrap_or_else(|why| {
             eprintln!("instructions bench: {why}");
             std::process::exit(2);
         });
-    for item in plan.items().into_iter().skip(start) {
+    for item in selected.into_iter().map(|k| items[k]) {
         // iai-callgrind clears the environment of the command it measures;
         // heaplab's own variables (the plan, the calibration knobs) go through.
         let heaplab_env = std::env::vars().filter(|(k, _)| k.starts_with("HEAPLAB_"));

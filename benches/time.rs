@@ -2,44 +2,51 @@
 //!
 //! One generic loop over the registry: group `<lab>/<workload>`, id
 //! `<strategy>/<n>`. Setup runs outside the timed region
-//! (`iter_batched`, one setup per run), and so does dropping the output. Which cases and how
-//! long to measure come from the harness through `HEAPLAB_MODE` and
-//! `HEAPLAB_LAB` (see `heaplab::plan`), and `HEAPLAB_ITEMS=k..` starts at
-//! item `k` (the harness resumes there after a case that failed). Run it
-//! through `heaplab bench`, which builds it, runs it under a per-case time
-//! limit and reads criterion's `estimates.json` files.
+//! (`iter_batched`, one setup per run), and so does dropping the output.
+//! Each case is probed first (one untimed setup and run, which also warms
+//! it up) and gets the budget its cost calls for (`heaplab::plan::Timing`).
+//! Which cases and how long to measure come from the harness through
+//! `HEAPLAB_MODE` and `HEAPLAB_LAB` (see `heaplab::plan`), and
+//! `HEAPLAB_ITEMS` picks items of that plan (`k..` to resume after a case
+//! that failed). Run it through `heaplab bench`, which builds it, runs it
+//! under a per-case time limit and reads criterion's `estimates.json` files.
+
+use std::time::{Duration, Instant};
 
 use criterion::{BatchSize, BenchmarkId, Criterion, SamplingMode};
 use heaplab::measure::events::Started;
-use heaplab::plan::Plan;
-
-/// From this size on a single run takes long enough (milliseconds) that
-/// criterion's flat sampling — a fixed number of runs per sample — gives
-/// stable medians without linear sampling's many-iteration samples.
-const FLAT_SAMPLING_FROM_N: usize = 100_000;
+use heaplab::plan::{Item, Plan};
 
 fn main() {
-    let (plan, start) = Plan::from_env()
-        .and_then(|plan| Ok((plan, heaplab::plan::start_from_env()?)))
+    let (plan, items, selected) = Plan::from_env()
+        .and_then(|plan| {
+            let items = plan.items();
+            let selected = heaplab::plan::items_from_env(items.len())?;
+            Ok((plan, items, selected))
+        })
         .unwrap_or_else(|why| {
             eprintln!("time bench: {why}");
             std::process::exit(2);
         });
-    let (warm_up, measurement, samples) = plan.mode.timing();
+    let timing = plan.mode.timing();
     let mut criterion = Criterion::default()
-        .warm_up_time(warm_up)
-        .measurement_time(measurement)
-        .sample_size(samples)
+        .warm_up_time(timing.warm_up)
+        .measurement_time(timing.measurement)
+        .sample_size(timing.samples)
+        .nresamples(timing.resamples)
         .without_plots()
         .configure_from_args();
-    let items = plan.items();
     let total = items.len();
-    for (lab, workload) in groups(&items[start.min(total)..]) {
-        let mut group = criterion.benchmark_group(format!("{}/{workload}", lab.id));
-        for (index, item) in items.iter().enumerate() {
-            if index < start || item.lab.id != lab.id || item.case.workload != workload {
-                continue;
-            }
+    // One criterion group per run of consecutive items of one workload.
+    let mut k = 0;
+    while k < selected.len() {
+        let first = items[selected[k]];
+        let mut group =
+            criterion.benchmark_group(format!("{}/{}", first.lab.id, first.case.workload));
+        while k < selected.len() && same_group(&items[selected[k]], &first) {
+            let index = selected[k];
+            let item = items[index];
+            k += 1;
             let started = Started {
                 index,
                 total,
@@ -47,12 +54,17 @@ fn main() {
             };
             eprintln!("{}", started.line());
             let (n, case) = (item.n, item.case);
-            let sampling = if n >= FLAT_SAMPLING_FROM_N {
-                SamplingMode::Flat
-            } else {
-                SamplingMode::Auto
-            };
-            group.sampling_mode(sampling);
+            let (setup, run) = probe(&item);
+            let (flat, warm_up, measurement, samples) = timing.settings(setup, run);
+            group
+                .sampling_mode(if flat {
+                    SamplingMode::Flat
+                } else {
+                    SamplingMode::Auto
+                })
+                .warm_up_time(warm_up)
+                .measurement_time(measurement)
+                .sample_size(samples);
             group.bench_function(BenchmarkId::new(case.strategy, n), |b| {
                 b.iter_batched(
                     || case.prepare(n),
@@ -78,16 +90,17 @@ fn main() {
     criterion.final_summary();
 }
 
-/// The distinct (lab, workload) pairs, in plan order.
-fn groups(items: &[heaplab::plan::Item]) -> Vec<(&'static heaplab_core::Lab, &'static str)> {
-    let mut groups: Vec<(&'static heaplab_core::Lab, &'static str)> = Vec::new();
-    for item in items {
-        if !groups
-            .iter()
-            .any(|(l, w)| l.id == item.lab.id && *w == item.case.workload)
-        {
-            groups.push((item.lab, item.case.workload));
-        }
-    }
-    groups
+fn same_group(a: &Item, b: &Item) -> bool {
+    a.lab.id == b.lab.id && a.case.workload == b.case.workload
+}
+
+/// One untimed setup and run of `item` (also its first warm-up): what each costs.
+fn probe(item: &Item) -> (Duration, Duration) {
+    let began = Instant::now();
+    let mut prepared = item.case.prepare(item.n);
+    let set_up = Instant::now();
+    prepared.run();
+    let ran = set_up.elapsed();
+    drop(prepared);
+    (began.elapsed() - ran, ran)
 }

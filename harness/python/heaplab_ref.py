@@ -48,6 +48,8 @@ import types  # noqa: E402
 
 NOT_TOTALS = "tracemalloc reports live and peak bytes, not allocation totals"
 NOT_INSTRUCTIONS = "CPython is not run under callgrind"
+IN_HEAP_PASS = "taken by the heap pass (--only heap), not this one"
+IN_TIME_PASS = "taken by the time pass (--only time), not this one"
 
 DEFAULT_REPEATS = 7
 DEFAULT_MIN_TIME_MS = 20
@@ -136,6 +138,12 @@ def _parser(lab):
         metavar="B",
         help=f"wall time for the repeats of one measurement, setups included, in ms (default {DEFAULT_BUDGET_MS}); "
         f"at least min({FEWEST_REPEATS}, REPEATS) repeats run whatever it says",
+    )
+    parser.add_argument(
+        "--only",
+        choices=("heap", "time"),
+        help="take only the heap figures (tracemalloc) or only the times; heaplab runs the heap pass "
+        "beside other deterministic work and the time pass alone. Without it: both",
     )
     parser.add_argument("--skip", type=int, default=0, help="skip the first SKIP measurements (to resume)")
     parser.add_argument(
@@ -304,24 +312,33 @@ def _time(setup, run, n, timing):
     }
 
 
-def measure(setup, run, n, timing):
+def measure(setup, run, n, timing, only=None):
     """Heap and time metrics for one case at size n.
 
     timing: (most repeats, least ns per repeat, ns budget for the repeats).
+    only: "heap" or "time" to take only those (the other pass's metrics
+    say which pass takes them), None for both.
     The measuring code itself leaves a few small objects behind (the
     integers it reads from tracemalloc); the same measurement of an empty
     run is subtracted, so an empty run measures 0.
     """
-    peak, live = _heap(setup, run, n)
-    empty_peak, empty_live = _heap(setup, _nothing, n)
-    return {
+    metrics = {
         "allocs": not_measured(NOT_TOTALS),
         "bytes": not_measured(NOT_TOTALS),
-        "peak_bytes": _difference(peak, empty_peak),
-        "live_bytes": _difference(live, empty_live),
-        "time_ns": _time(setup, run, n, timing),
         "instructions": not_measured(NOT_INSTRUCTIONS),
     }
+    if only == "time":
+        metrics["peak_bytes"] = metrics["live_bytes"] = not_measured(IN_HEAP_PASS)
+    else:
+        peak, live = _heap(setup, run, n)
+        empty_peak, empty_live = _heap(setup, _nothing, n)
+        metrics["peak_bytes"] = _difference(peak, empty_peak)
+        metrics["live_bytes"] = _difference(live, empty_live)
+    if only == "heap":
+        metrics["time_ns"] = not_measured(IN_TIME_PASS)
+    else:
+        metrics["time_ns"] = _time(setup, run, n, timing)
+    return metrics
 
 
 def _collector():
@@ -412,7 +429,7 @@ def main(lab, cases, facts, default_sizes):
             continue
         started = {"index": index, "total": len(planned), "case": f"{lab}/{workload}/{strategy}/{n}"}
         print("heaplab-event " + json.dumps(started, separators=(",", ":")), file=sys.stderr, flush=True)
-        metrics = measure(setup, run, n, timing)
+        metrics = measure(setup, run, n, timing, args.only)
         record = {"workload": workload, "strategy": strategy, "n": n, "metrics": metrics}
         print(json.dumps({"index": index, "record": record}), flush=True)
     end = {
@@ -420,6 +437,6 @@ def main(lab, cases, facts, default_sizes):
         "python": sys.version.split()[0],
         "facts": [{"name": name, "value": float(value), "unit": unit} for name, value, unit in facts()],
         "records": len(planned),
-        "timing": _timing_text(args),
+        "timing": "no times: heap pass (--only heap)" if args.only == "heap" else _timing_text(args),
     }
     print(json.dumps({"end": end}), flush=True)

@@ -54,6 +54,20 @@ enum Command {
         #[arg(long)]
         constants: bool,
     },
+    /// Project how long a run of every registered lab will take, per lab and family, from the
+    /// work an earlier run recorded (its provenance's phase times): a lab that would push the
+    /// full run over its 10-minute budget shows here before it lands.
+    Plan {
+        /// The quick run instead (results/quick/latest.json; budget 60 s).
+        #[arg(long)]
+        quick: bool,
+        /// The earlier run to project from [default: results/latest.json, or results/quick/latest.json with --quick].
+        #[arg(long)]
+        results: Option<PathBuf>,
+        /// Jobs for heap and instructions [default: one per core].
+        #[arg(long, short = 'j', value_parser = clap::value_parser!(u16).range(1..=256))]
+        jobs: Option<u16>,
+    },
     /// Measure labs and write latest.json, runs/<id>/ and REPORT.md.
     Bench {
         /// Sizes up to 10 000 and short timings: for students (about a minute after the build).
@@ -306,6 +320,11 @@ struct Measuring {
     /// Never install valgrind or iai-callgrind-runner; report instructions as not measured instead.
     #[arg(long)]
     no_install: bool,
+    /// Jobs for the deterministic families (heap figures and instruction counts do not depend on
+    /// machine load, so they run in parallel; the time family always runs alone)
+    /// [default: one per core].
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
+    jobs: Option<u16>,
 }
 
 impl Measuring {
@@ -316,6 +335,9 @@ impl Measuring {
         options.timeout = Duration::from_secs_f64(self.timeout);
         if let Some(mib) = self.memory_limit {
             options.memory = Some(mib << 20);
+        }
+        if let Some(jobs) = self.jobs {
+            options.jobs = usize::from(jobs);
         }
         options
     }
@@ -357,6 +379,11 @@ pub fn main() -> ExitCode {
             lab,
             constants: false,
         } => list(&lab),
+        Command::Plan {
+            quick,
+            results,
+            jobs,
+        } => plan(quick, results, jobs),
         Command::List {
             lab,
             constants: true,
@@ -721,6 +748,49 @@ fn heap_case(lab: &str, workload: &str, strategy: &str, n: usize) -> Result<u8, 
     Ok(0)
 }
 
+/// `heaplab plan`: the next run's expected time, from an earlier run's work.
+fn plan(quick: bool, results: Option<PathBuf>, jobs: Option<u16>) -> Result<u8, Error> {
+    let root = measure::workspace_root();
+    let (mode, default, budget) = if quick {
+        (Mode::Quick, "results/quick/latest.json", 60.0)
+    } else {
+        (Mode::Full, "results/latest.json", 600.0)
+    };
+    let path = results.unwrap_or_else(|| root.join(default));
+    let earlier = Results::load(&path)?;
+    let p = &earlier.provenance;
+    if p.work.is_empty() {
+        return Err(Error::input(format!(
+            "{} has no phase times (it predates them): run `heaplab bench{}` once, then plan",
+            path.display(),
+            if quick { " --quick" } else { "" }
+        )));
+    }
+    let plan = Plan::new(mode, &[]).map_err(Error::input)?;
+    let items = plan.items();
+    let labs: Vec<(&str, usize)> = plan
+        .selected_labs()
+        .map(|lab| (lab.id, items.iter().filter(|i| i.lab.id == lab.id).count()))
+        .collect();
+    let jobs = jobs.map_or_else(
+        || std::thread::available_parallelism().map_or(1, usize::from),
+        usize::from,
+    );
+    let projection = measure::phases::Projection::new(p, &labs, jobs);
+    print_out(&format!(
+        "heaplab plan: a {} run of {} labs, projected from {} ({}, {}, {} jobs then; phases: {})\n\n{}\n",
+        mode,
+        labs.len(),
+        path.display(),
+        p.date,
+        p.short_revision(),
+        p.jobs,
+        measure::phases::summary(p),
+        projection.render(budget)
+    ))?;
+    Ok(0)
+}
+
 /// `make test`'s end-to-end check (see `heaplab::checks::smoke`).
 fn smoke() -> Result<u8, Error> {
     let out = std::env::temp_dir().join(format!("heaplab-smoke-{}", std::process::id()));
@@ -729,6 +799,7 @@ fn smoke() -> Result<u8, Error> {
         timeout: measure::DEFAULT_TIMEOUT.as_secs_f64(),
         memory_limit: None,
         no_install: false,
+        jobs: None,
     };
     bench(measuring, Mode::Smoke, &[], out.clone(), Vec::new())?;
     let mut problems = heaplab::checks::smoke::check_outputs(&out);

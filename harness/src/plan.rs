@@ -16,32 +16,65 @@ use crate::results::CaseId;
 pub const MODE_ENV: &str = "HEAPLAB_MODE";
 /// Environment variable carrying the lab filter (comma-separated ids).
 pub const LAB_ENV: &str = "HEAPLAB_LAB";
-/// Environment variable telling a bench binary to start at item `k` of
-/// the plan (`k..`), to resume after a case that failed.
+/// Environment variable telling a bench binary which items of the plan to
+/// measure: `k..` (from item `k` on, to resume after a case that failed)
+/// or `3,4,9` (those, in that order: one job's share of a parallel run).
 pub const ITEMS_ENV: &str = "HEAPLAB_ITEMS";
 
-/// The first item a bench binary measures: `k` from `HEAPLAB_ITEMS=k..`, else 0.
+/// The items a bench binary measures (indices into [`Plan::items`]), from
+/// [`ITEMS_ENV`]; every item when it is unset.
 ///
 /// # Errors
 ///
-/// A message when the variable is set but not of the form `k..`.
-pub fn start_from_env() -> Result<usize, String> {
+/// A message when the variable is set but malformed or out of range.
+pub fn items_from_env(total: usize) -> Result<Vec<usize>, String> {
     match std::env::var(ITEMS_ENV) {
-        Err(_) => Ok(0),
-        Ok(text) => parse_start(&text),
+        Err(_) => Ok((0..total).collect()),
+        Ok(text) => parse_items(&text, total),
     }
 }
 
-/// Parses `k..`.
+/// Parses `k..` or `i,j,...` against a plan of `total` items.
 ///
 /// ```
-/// assert_eq!(heaplab::plan::parse_start("3.."), Ok(3));
-/// assert!(heaplab::plan::parse_start("3").is_err());
+/// use heaplab::plan::parse_items;
+/// assert_eq!(parse_items("3..", 5), Ok(vec![3, 4]));
+/// assert_eq!(parse_items("4,1", 5), Ok(vec![4, 1]));
+/// assert!(parse_items("5", 5).is_err());
+/// assert!(parse_items("x..", 5).is_err());
 /// ```
-pub fn parse_start(text: &str) -> Result<usize, String> {
-    text.strip_suffix("..")
-        .and_then(|k| k.parse().ok())
-        .ok_or_else(|| format!("{ITEMS_ENV}={text}: expected `k..` (the first item to measure)"))
+///
+/// # Errors
+///
+/// A message naming what is wrong.
+pub fn parse_items(text: &str, total: usize) -> Result<Vec<usize>, String> {
+    let bad =
+        || format!("{ITEMS_ENV}={text}: expected `k..` or `i,j,...` (items of a plan of {total})");
+    if let Some(start) = text.strip_suffix("..") {
+        let k: usize = start.parse().map_err(|_| bad())?;
+        return Ok((k.min(total)..total).collect());
+    }
+    text.split(',')
+        .map(|part| {
+            part.parse::<usize>()
+                .ok()
+                .filter(|&k| k < total)
+                .ok_or_else(bad)
+        })
+        .collect()
+}
+
+/// The value of [`ITEMS_ENV`] that selects `indices`.
+///
+/// ```
+/// assert_eq!(heaplab::plan::items_value(&[2, 3, 7]), "2,3,7");
+/// ```
+pub fn items_value(indices: &[usize]) -> String {
+    indices
+        .iter()
+        .map(usize::to_string)
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 /// In quick mode, sizes above this are skipped: at or below 10 000 the
@@ -108,17 +141,34 @@ impl Mode {
         }
     }
 
-    /// Criterion settings: (warm-up, measurement time, samples).
+    /// How criterion times each case in this mode (see [`Timing`]).
     ///
-    /// Full: 0.3 s warm-up and 0.7 s of measurement over 20 samples keeps
-    /// the confidence interval of the median within a few percent on this
-    /// machine (see the committed report) while ~200 cases time in about four
-    /// minutes. Quick and smoke trade precision for speed.
-    pub fn timing(self) -> (Duration, Duration, usize) {
-        match self {
-            Mode::Full => (Duration::from_millis(300), Duration::from_millis(700), 20),
-            Mode::Quick => (Duration::from_millis(100), Duration::from_millis(300), 10),
-            Mode::Smoke => (Duration::from_millis(10), Duration::from_millis(30), 10),
+    /// Full: 0.1 s of warm-up and 0.5 s of measurement over 50 samples for
+    /// a light case (criterion's interval of the median narrows with the
+    /// number of samples more than with their length). On lab 02 (78
+    /// cases) the median width of the 95% intervals varied from 0.6% to
+    /// 1.9% between runs of the same settings on this VM, by the hour;
+    /// the earlier 0.3 s + 0.7 s over 20 samples took about twice as long.
+    /// Quick and smoke trade precision for speed.
+    ///
+    /// ```
+    /// use heaplab::plan::Mode;
+    /// assert!(Mode::Quick.timing().measurement < Mode::Full.timing().measurement);
+    /// ```
+    pub fn timing(self) -> Timing {
+        let ms = Duration::from_millis;
+        let (warm_up, measurement, samples) = match self {
+            Mode::Full => (ms(100), ms(500), 50),
+            Mode::Quick => (ms(20), ms(70), 10),
+            Mode::Smoke => (ms(10), ms(30), 10),
+        };
+        Timing {
+            warm_up,
+            measurement,
+            samples,
+            resamples: 10_000,
+            heavy_from: ms(20),
+            heavy_samples: 10,
         }
     }
 
@@ -127,11 +177,13 @@ impl Mode {
     /// least 5 ms each (runs per repeat chosen like timeit's autorange)
     /// within 250 ms of wall time, setups included, and never fewer than
     /// 3: about what criterion spends on a case, where most CPython cases
-    /// need a fresh setup per run. Smoke: one short repeat.
+    /// need a fresh setup per run. Quick: 3 repeats of at least 2 ms within
+    /// 60 ms, so the quick run stays within its minute. Smoke: one short
+    /// repeat.
     pub fn python_timing(self) -> crate::measure::python::Timing {
         let (repeats, min_time_ms, budget_ms) = match self {
             Mode::Full => (5, 5, 250),
-            Mode::Quick => (5, 5, 150),
+            Mode::Quick => (3, 2, 60),
             Mode::Smoke => (1, 1, 50),
         };
         crate::measure::python::Timing {
@@ -139,6 +191,70 @@ impl Mode {
             min_time_ms,
             budget_ms,
         }
+    }
+}
+
+/// Criterion's budget for one case: the time bench probes each case once
+/// (one untimed setup and run, which also warms it up) and picks by what
+/// that cost.
+///
+/// * A **light** case (setup + run under [`Timing::heavy_from`]) gets
+///   `warm_up` and `measurement` of the routine's time over `samples`
+///   samples. (Scaling them down by the share of setup in each iteration
+///   was tried: the median interval of a full run widened from 0.72% to
+///   1.86%.)
+/// * A **heavy** case (tens of milliseconds per setup and run) gets flat
+///   sampling: `heavy_samples` samples of one run each, after a one-run
+///   warm-up: about `heavy_samples + 2` setups and runs in all, where the
+///   light settings would take many more for an interval no narrower.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Timing {
+    /// Warm-up of a light case.
+    pub warm_up: Duration,
+    /// Measurement time of a light case (the routine's own time).
+    pub measurement: Duration,
+    /// Samples of a light case.
+    pub samples: usize,
+    /// Bootstrap resamples for the confidence interval (criterion's
+    /// default is 100 000; 10 000 gives the same interval to a fraction of
+    /// a percent and saves about 0.15 s per case here).
+    pub resamples: usize,
+    /// From this cost of one setup + run on, a case is heavy.
+    pub heavy_from: Duration,
+    /// Samples (one run each) of a heavy case.
+    pub heavy_samples: usize,
+}
+
+impl Timing {
+    /// Criterion's (sampling is flat, warm-up, measurement, samples) for a
+    /// case whose probe took `setup` and `run`.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use heaplab::plan::Mode;
+    /// let t = Mode::Full.timing();
+    /// let us = Duration::from_micros;
+    /// // Light, whatever its setup costs: the mode's settings.
+    /// assert_eq!(t.settings(us(1), us(10)), (false, t.warm_up, t.measurement, t.samples));
+    /// assert_eq!(t.settings(us(300), us(10)), (false, t.warm_up, t.measurement, t.samples));
+    /// // Heavy: flat, one run per sample.
+    /// let (flat, _, measurement, samples) = t.settings(us(25_000), us(5_000));
+    /// assert!(flat && samples == t.heavy_samples && measurement < us(5_000) * samples as u32);
+    /// ```
+    pub fn settings(&self, setup: Duration, run: Duration) -> (bool, Duration, Duration, usize) {
+        let cost = setup + run;
+        if cost >= self.heavy_from {
+            // Criterion runs ceil(measurement / (samples x run)) runs per
+            // sample: half a run's worth per sample makes that one.
+            let measurement = (run * self.heavy_samples as u32 / 2).max(Duration::from_micros(1));
+            return (
+                true,
+                Duration::from_millis(1),
+                measurement,
+                self.heavy_samples,
+            );
+        }
+        (false, self.warm_up, self.measurement, self.samples)
     }
 }
 

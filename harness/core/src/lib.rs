@@ -327,6 +327,9 @@ pub struct Case {
     pub python: Vec<&'static str>,
     /// One line on what the case does, for `heaplab list` and the report.
     pub about: &'static str,
+    /// The largest size the instruction family counts, and why no larger
+    /// one (see [`Case::count_instructions_up_to`]); `None`: every size.
+    pub count_up_to: Option<(usize, &'static str)>,
     // Invariant: `prepare(n)` performs setup for `n` and nothing else; the
     // returned value performs the measured half exactly once.
     experiment: Box<dyn Experiment>,
@@ -454,6 +457,7 @@ impl Case {
             sizes,
             python: Vec::new(),
             about: "",
+            count_up_to: None,
             experiment: Box::new(Halves { setup, run }),
         }
     }
@@ -476,6 +480,23 @@ impl Case {
     /// Sets the one-line description.
     pub fn about(mut self, about: &'static str) -> Self {
         self.about = about;
+        self
+    }
+
+    /// Counts instructions only at sizes up to `n`; `why` says what the
+    /// larger sizes would cost and why the smaller ones suffice (shown as
+    /// "not measured: ..." for the others). For a case whose run is so slow
+    /// under callgrind at its largest size that counting it would cost
+    /// minutes of a run that its time and heap figures already cover.
+    ///
+    /// ```
+    /// use heaplab_core::Case;
+    /// let case = Case::new("scan", "list", &[10, 100], |n| n, |n: usize| n)
+    ///     .count_instructions_up_to(10, "quadratic: 100 takes minutes under callgrind");
+    /// assert_eq!(case.count_up_to.map(|(n, _)| n), Some(10));
+    /// ```
+    pub fn count_instructions_up_to(mut self, n: usize, why: &'static str) -> Self {
+        self.count_up_to = Some((n, why));
         self
     }
 

@@ -125,4 +125,34 @@ pub fn lab() -> Lab {
             Case::new("steady", "boxes", SIZES, |n| (n, Knob::Off), run)
                 .about("n boxes summed, never injected: measured after a broken case"),
         ])
+        // Several sizes, for the instruction family's choice of sizes
+        // (`harness/tests/parallel.rs`): a flat count per op stops after
+        // two sizes, a growing one is counted at every size.
+        .cases([
+            Case::new("ladder", "flat", LADDER_FLAT, |n| n, squares)
+                .about("the squares of 0..n summed: the same instructions per number at every size"),
+            Case::new("ladder", "quadratic", LADDER_QUADRATIC, |n| n, pairs)
+                .about("every pair of 0..n: instructions per op grow with n"),
+        ])
+}
+
+/// Sizes of `ladder/flat`: its largest is not counted (flat at the first two).
+const LADDER_FLAT: &[usize] = &[1_000, 10_000, 100_000];
+/// Sizes of `ladder/quadratic`: each counted.
+const LADDER_QUADRATIC: &[usize] = &[10, 100, 1_000];
+
+/// Sums the squares of `0..n`: n steps, no allocation.
+fn squares(n: usize) -> u64 {
+    (0..n as u64).fold(0u64, |acc, i| acc.wrapping_add(black_box(i * i)))
+}
+
+/// Sums `i ^ j` over every pair of `0..n`: n² steps.
+fn pairs(n: usize) -> u64 {
+    let mut sum = 0u64;
+    for i in 0..n as u64 {
+        for j in 0..n as u64 {
+            sum = sum.wrapping_add(black_box(i ^ j));
+        }
+    }
+    sum
 }

@@ -309,16 +309,18 @@ fn check_without_home(exe: &Path, out: &Path) -> Vec<String> {
     if !matches!(status, Ok(s) if s.success()) {
         return vec![format!("HOME unset: heaplab bench ended {status:?}")];
     }
+    // One size of each case in a smoke run.
+    let expected: Result<usize, ()> = Ok(crate::checks::calibration::lab().cases.len());
     let counted = Results::load(&out.join("latest.json")).map(|r| {
         r.cases
             .iter()
             .filter(|c| c.value(metric::INSTRUCTIONS).is_some())
             .count()
     });
-    match counted {
-        Ok(2) => Vec::new(),
-        other => vec![format!(
-            "HOME unset: instructions counted for {other:?} cases, expected 2 (runner not found?)"
+    match (counted, expected) {
+        (Ok(counted), Ok(expected)) if counted == expected => Vec::new(),
+        (counted, expected) => vec![format!(
+            "HOME unset: instructions counted for {counted:?} cases, expected {expected:?} (runner not found?)"
         )],
     }
 }

@@ -20,7 +20,8 @@
 //!
 //! * a family measured on one side only, or on neither (valgrind missing
 //!   here or when the baseline was saved), unless allowed with
-//!   `--allow-missing FAMILY`;
+//!   `--allow-missing FAMILY` (a size that both runs left out by design,
+//!   see [`crate::measure::sizes`], is not a gap);
 //! * a baseline case of a lab this run measured that is absent from the
 //!   run, unless `--allow-missing cases`;
 //! * a different toolchain (rustc), valgrind, heap or instruction crate
@@ -303,8 +304,12 @@ pub fn compare(baseline: &Results, now: &Results, thresholds: &Thresholds) -> Co
             // of times alone is no comparison.
             let gated = spec.rule != Rule::Time || thresholds.fail_on_time;
             let measured = |m: Option<&Metric>| m.is_some_and(Metric::is_measured);
+            // A size left out by design on both sides is no gap: there is
+            // nothing to compare, and nothing was lost.
+            let planned = |m: Option<&Metric>| matches!(m, Some(Metric::NotMeasured { not_measured }) if crate::measure::sizes::is_planned(not_measured));
             match (measured(b), measured(a)) {
                 (true, true) => comparison.compared += usize::from(gated),
+                (false, false) if planned(b) && planned(a) => {}
                 (before_value, _) => {
                     let why = |side: &str, m: Option<&Metric>| match m {
                         Some(Metric::NotMeasured { not_measured }) => {
@@ -672,6 +677,22 @@ mod tests {
         };
         // Allowed: the heap figures are still compared.
         assert_eq!(c.refusal(&allowed), None);
+    }
+
+    #[test]
+    fn a_size_left_out_by_design_on_both_sides_is_no_gap_but_on_one_side_it_is() {
+        let planned = Metric::missing(format!("{}flat", crate::measure::sizes::PLANNED));
+        let old = with(metric::INSTRUCTIONS, planned.clone());
+        assert_eq!(
+            compare(&old, &old, &Thresholds::default()).refusal(&Closure::default()),
+            None
+        );
+        let counted = with(metric::INSTRUCTIONS, Metric::Count(1));
+        assert!(
+            compare(&counted, &old, &Thresholds::default())
+                .refusal(&Closure::default())
+                .is_some()
+        );
     }
 
     #[test]

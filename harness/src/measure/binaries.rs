@@ -16,7 +16,7 @@ use std::time::Duration;
 
 use crate::measure::child::{self, Limits, Stream};
 use crate::measure::progress::Progress;
-use crate::plan::{ITEMS_ENV, Item, Plan};
+use crate::plan::{ITEMS_ENV, Item, Plan, items_value};
 use crate::results::{CaseId, Metric};
 
 /// The longest a build of the bench binaries may take (a first build on a
@@ -42,6 +42,8 @@ pub struct Outcome {
     pub failures: Vec<String>,
     /// The log of the bench's output, when it ran.
     pub log: Option<PathBuf>,
+    /// Seconds of one job each case took (for `heaplab plan`).
+    pub seconds: BTreeMap<CaseId, f64>,
 }
 
 /// The cargo to use: `$CARGO` (set when run through cargo), else `cargo`.
@@ -160,17 +162,22 @@ pub enum Event {
 /// How a [`resumable`] run went.
 #[derive(Debug, Default)]
 pub struct Resumed {
-    /// Cases that broke the binary, with the verdict: (index, reason).
+    /// Cases that broke the binary, with the verdict: (item index, reason);
+    /// the index is `usize::MAX` when the binary broke after its last case.
     pub failed: Vec<(usize, String)>,
-    /// When the family gave up: the first index not attempted, and why.
+    /// When the family gave up: the first item not attempted, and why.
     pub gave_up: Option<(usize, String)>,
+    /// The items given up on, when it did (with `gave_up`'s reason).
+    pub abandoned: Vec<usize>,
 }
 
-/// Runs `command(start)` until every case from 0 to `total` has been
-/// attempted: when an attempt ends badly, the case it was in (the last one
-/// started, else the one after the last finished) is recorded as failed
-/// with the child's verdict, and a new attempt starts after it. `parse`
-/// reads each output line (and may keep what it measures).
+/// Runs `command(rest)` until every item of `indices` (item indices, in
+/// the order the binary measures them) has been attempted: when an attempt
+/// ends badly, the item it was in (the last one started, else the one
+/// after the last finished) is recorded as failed with the child's
+/// verdict, and a new attempt starts with the items after it. `parse`
+/// reads each output line (and may keep what it measures); its events
+/// name item indices.
 ///
 /// The per-case limit is `limits.stall`: an attempt is killed when no case
 /// starts or finishes within it. After [`GIVE_UP_AFTER`] attempts in a
@@ -179,24 +186,26 @@ pub struct Resumed {
 /// the rest is given up.
 pub fn resumable(
     what: &str,
-    total: usize,
+    indices: &[usize],
     limits: &Limits,
     log: &Path,
-    mut command: impl FnMut(usize) -> Command,
+    mut command: impl FnMut(&[usize]) -> Command,
     mut parse: impl FnMut(Stream, &str) -> Option<Event>,
 ) -> Resumed {
-    let _ = std::fs::remove_file(log);
+    let position: BTreeMap<usize, usize> =
+        indices.iter().enumerate().map(|(p, &k)| (k, p)).collect();
+    let total = indices.len();
     let mut resumed = Resumed::default();
     let mut start = 0;
     let mut fruitless = 0;
     let mut last_verdict = String::new();
     while start < total {
         let (mut last_started, mut last_finished) = (None, None);
-        let mut cmd = command(start);
+        let mut cmd = command(&indices[start..]);
         let done = child::run(&mut cmd, limits, Some(log), |stream, line| {
             match parse(stream, line) {
-                Some(Event::Started(k)) => last_started = Some(k),
-                Some(Event::Finished(k)) => last_finished = Some(k),
+                Some(Event::Started(k)) => last_started = position.get(&k).copied(),
+                Some(Event::Finished(k)) => last_finished = position.get(&k).copied(),
                 None => return false,
             }
             true
@@ -212,7 +221,8 @@ pub fn resumable(
                 (verdict.to_string(), timed_out)
             }
             Err(why) => {
-                resumed.gave_up = Some((start, why));
+                resumed.abandoned = indices[start..].to_vec();
+                resumed.gave_up = Some((indices[start], why));
                 return resumed;
             }
         };
@@ -228,7 +238,7 @@ pub fn resumable(
         if culprit >= total {
             // It broke after its last case: nothing is lost but the ending.
             resumed.failed.push((
-                total,
+                usize::MAX,
                 format!("the {what} bench {verdict} after its last case"),
             ));
             return resumed;
@@ -242,10 +252,11 @@ pub fn resumable(
             () => 1,
         };
         last_verdict.clone_from(&verdict);
-        resumed.failed.push((culprit, verdict.clone()));
+        resumed.failed.push((indices[culprit], verdict.clone()));
         if fruitless >= GIVE_UP_AFTER && culprit + 1 < total {
+            resumed.abandoned = indices[culprit + 1..].to_vec();
             resumed.gave_up = Some((
-                culprit + 1,
+                indices[culprit + 1],
                 format!(
                     "the {what} bench failed {GIVE_UP_AFTER} times in a row the same way before starting a case ({verdict}); see {}",
                     log.display()
@@ -261,7 +272,8 @@ pub fn resumable(
 /// Turns what a [`resumable`] family measured into its [`Outcome`]: a case
 /// that broke the binary gets the verdict as its reason (unless it was
 /// measured before the break), cases after a give-up get the give-up's
-/// reason, and each of them is listed as a failure of the run.
+/// reason (in [`Outcome::unmeasured`]), and each is listed as a failure
+/// of the run.
 pub fn settle(
     what: &str,
     items: &[Item],
@@ -288,6 +300,11 @@ pub fn settle(
     let unmeasured = resumed.gave_up.map(|(_, reason)| {
         progress.note(&reason);
         failures.push(format!("{what}: {reason}"));
+        for item in resumed.abandoned.iter().filter_map(|&k| items.get(k)) {
+            metrics
+                .entry(item.id())
+                .or_insert_with(|| Metric::missing(reason.clone()));
+        }
         reason
     });
     Outcome {
@@ -295,6 +312,7 @@ pub fn settle(
         unmeasured,
         failures,
         log: Some(log.to_path_buf()),
+        seconds: BTreeMap::new(),
     }
 }
 
@@ -315,13 +333,13 @@ pub struct Job<'a> {
 }
 
 impl Job<'_> {
-    /// The command that measures items `start..` with `args`.
-    pub fn command(&self, start: usize, args: &[&str]) -> Command {
+    /// The command that measures items `indices` with `args`.
+    pub fn command(&self, indices: &[usize], args: &[&str]) -> Command {
         let mut cmd = Command::new(self.exe);
         cmd.current_dir(self.root)
             .args(args)
             .envs(self.plan.env())
-            .env(ITEMS_ENV, format!("{start}.."));
+            .env(ITEMS_ENV, items_value(indices));
         cmd
     }
 
@@ -369,11 +387,11 @@ mod tests {
         };
         let resumed = resumable(
             "fake",
-            5,
+            &[0, 1, 2, 3, 4],
             &limits,
             &log,
-            |start| {
-                let mut cmd = fake(start);
+            |rest| {
+                let mut cmd = fake(rest[0]);
                 cmd.env(var, value);
                 cmd
             },

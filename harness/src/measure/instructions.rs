@@ -5,66 +5,65 @@
 //! `--output-format=json` and a fresh `IAI_CALLGRIND_HOME` under a
 //! per-case time limit ([`crate::measure::binaries::resumable`]), and reads one JSON
 //! summary per benchmark from its standard output: the documented
-//! machine-readable format, not the human one.
+//! machine-readable format, not the human one. Which items each bench
+//! process counts, and which sizes are counted at all, is decided by
+//! [`crate::measure::parallel`] and [`crate::measure::sizes`].
 
 use std::collections::BTreeMap;
+use std::ffi::OsString;
 use std::path::Path;
 
-use crate::measure::binaries::{self, Event, Job, Outcome};
+use crate::measure::binaries::{self, Event, Job, Resumed};
 use crate::measure::child::Stream;
-use crate::measure::progress::Progress;
-use crate::results::Metric;
 
-/// Counts instructions for `items` (the plan's) with the instructions
-/// bench `exe` and iai-callgrind's `runner`, in `work`. A case that fails
-/// or outlasts `limits.stall` is recorded as not measured with its
-/// verdict; the others are counted.
-pub fn measure(job: &Job<'_>, runner: &Path, progress: &mut Progress) -> Outcome {
-    let home = job.fresh_dir("iai");
-    let log = job.work.join("instructions.log");
-    let items = job.items;
-    // The bench starts `iai-callgrind-runner` from its PATH: this one first.
-    let bin = job.work.join("bin");
+/// The `PATH` for the bench: `work/bin` (holding a link to `runner`) first,
+/// as the bench starts `iai-callgrind-runner` from its `PATH`.
+///
+/// # Errors
+///
+/// Why the link could not be made.
+pub fn runner_path(work: &Path, runner: &Path) -> Result<OsString, String> {
+    let bin = work.join("bin");
     let _ = std::fs::create_dir_all(&bin);
     let link = bin.join("iai-callgrind-runner");
     let _ = std::fs::remove_file(&link);
-    let path = match std::os::unix::fs::symlink(runner, &link) {
-        Ok(()) => {
-            let mut dirs = vec![bin.clone()];
-            dirs.extend(std::env::split_paths(
-                &std::env::var_os("PATH").unwrap_or_default(),
-            ));
-            std::env::join_paths(dirs).unwrap_or_default()
-        }
-        Err(e) => {
-            return Outcome {
-                unmeasured: Some(format!(
-                    "cannot link the runner into {}: {e}",
-                    bin.display()
-                )),
-                failures: vec![format!("instructions: cannot link the runner: {e}")],
-                ..Outcome::default()
-            };
-        }
-    };
-    let by_ident: BTreeMap<String, usize> = items
+    std::os::unix::fs::symlink(runner, &link)
+        .map_err(|e| format!("cannot link the runner into {}: {e}", bin.display()))?;
+    let mut dirs = vec![bin];
+    dirs.extend(std::env::split_paths(
+        &std::env::var_os("PATH").unwrap_or_default(),
+    ));
+    std::env::join_paths(dirs).map_err(|e| format!("cannot build the runner's PATH: {e}"))
+}
+
+/// Counts the instructions of items `indices` of `job`'s plan, one bench
+/// process at a time (resumed after a case that fails), with `home` as
+/// iai-callgrind's home and `path` from [`runner_path`]; `on_count(k, ir)`
+/// gets each count as it arrives.
+pub fn count(
+    job: &Job<'_>,
+    path: &OsString,
+    home: &Path,
+    log: &Path,
+    indices: &[usize],
+    mut on_count: impl FnMut(usize, u64),
+) -> Resumed {
+    let by_ident: BTreeMap<String, usize> = indices
         .iter()
-        .enumerate()
-        .map(|(k, item)| (item.id().ident(), k))
+        .map(|&k| (job.items[k].id().ident(), k))
         .collect();
-    let mut metrics = BTreeMap::new();
-    let resumed = binaries::resumable(
+    binaries::resumable(
         "instructions",
-        items.len(),
+        indices,
         job.limits,
-        &log,
-        |start| {
+        log,
+        |rest| {
             // Run in the workspace: the runner asks `cargo metadata` where it is.
-            let mut cmd = job.command(start, &["--bench", "--output-format=json"]);
-            cmd.env("IAI_CALLGRIND_HOME", &home)
+            let mut cmd = job.command(rest, &["--bench", "--output-format=json"]);
+            cmd.env("IAI_CALLGRIND_HOME", home)
                 .env("CARGO", binaries::cargo())
                 .env("CARGO_PKG_NAME", "heaplab-benches")
-                .env("PATH", &path);
+                .env("PATH", path);
             cmd
         },
         |stream, line| {
@@ -73,13 +72,10 @@ pub fn measure(job: &Job<'_>, runner: &Path, progress: &mut Progress) -> Outcome
             }
             let (id, ir) = parse_summary(line)?;
             let k = *by_ident.get(&id)?;
-            let key = items[k].id();
-            progress.step(&key.to_string());
-            metrics.insert(key, Metric::Count(ir));
+            on_count(k, ir);
             Some(Event::Finished(k))
         },
-    );
-    binaries::settle("instructions", items, metrics, resumed, &log, progress)
+    )
 }
 
 /// The benchmark id and total `Ir` of one JSON summary line.

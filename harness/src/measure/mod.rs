@@ -38,8 +38,11 @@ pub mod child;
 pub mod events;
 pub mod heap;
 pub mod instructions;
+pub mod parallel;
+pub mod phases;
 pub mod progress;
 pub mod python;
+pub mod sizes;
 pub mod time;
 pub mod tools;
 
@@ -98,6 +101,8 @@ pub struct Options {
     /// Address-space cap of each measured process, except those under
     /// valgrind (which manages its own memory).
     pub memory: Option<u64>,
+    /// Parallel jobs of the deterministic families ([`parallel`]).
+    pub jobs: usize,
 }
 
 impl Options {
@@ -111,6 +116,7 @@ impl Options {
             install_tools: true,
             timeout: DEFAULT_TIMEOUT,
             memory: child::default_memory_cap(),
+            jobs: std::thread::available_parallelism().map_or(1, usize::from),
         }
     }
 }
@@ -304,6 +310,13 @@ impl<T> Stage<T> {
     }
 }
 
+/// Locks `mutex`, whatever a panicking holder left in it.
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 /// The "not measured" marker of a family that was skipped or not reached.
 fn not_yet(skipped: Option<bool>, family: Family) -> Metric {
     match skipped {
@@ -398,12 +411,13 @@ fn unique_dir(parents: &[PathBuf], id: &str) -> Result<String, Error> {
 /// Exit 2 when an output path is unusable (checked before measuring);
 /// exit 1 when the results cannot be written.
 pub fn bench(root: &Path, options: &Options) -> Result<Summary, Error> {
-    let started = Instant::now();
+    let clock = phases::Clock::start();
     let plan = &options.plan;
     check_outputs(&options.out)?;
     let items = plan.items();
     let skipped = |family| options.skip.contains(&family);
-    let provenance = Provenance::collect(root, plan.mode.name(), &python::interpreter());
+    let mut provenance = Provenance::collect(root, plan.mode.name(), &python::interpreter());
+    provenance.jobs = options.jobs.max(1);
     let runs = options.out.join("runs");
     let logs_root = root.join("target").join("heaplab").join("runs");
     let run_id = unique_dir(&[runs.clone(), logs_root.clone()], &provenance.run_id())?;
@@ -416,13 +430,14 @@ pub fn bench(root: &Path, options: &Options) -> Result<Summary, Error> {
         work.display()
     ));
     eprintln!(
-        "heaplab bench: {} cases x sizes in {} mode, labs: {}; per-case limit {} s, memory cap {}",
+        "heaplab bench: {} cases x sizes in {} mode, labs: {}; {} jobs for heap and instructions; per-case limit {} s, memory cap {}",
         items.len(),
         plan.mode,
         plan.selected_labs()
             .map(|l| l.id)
             .collect::<Vec<_>>()
             .join(", "),
+        provenance.jobs,
         options.timeout.as_secs_f64(),
         options
             .memory
@@ -438,62 +453,171 @@ pub fn bench(root: &Path, options: &Options) -> Result<Summary, Error> {
             .map(|lab| (lab.id, Stage::new(skipped(Family::Python))))
             .collect(),
     };
-    let save_checkpoint = |state: &State<'_>, stopped_in: &str| -> Result<(), Error> {
-        let results = state.results(plan, &provenance);
-        results.save(&checkpoint)?;
-        files::write_atomic(
-            &run_dir.join("README.md"),
-            run_readme(&results, &run_id, Some(stopped_in)).as_bytes(),
-        )?;
-        Ok(())
-    };
-    save_checkpoint(&state, "before the first family")?;
+    let save_checkpoint =
+        |state: &State<'_>, provenance: &Provenance, stopped_in: &str| -> Result<(), Error> {
+            let results = state.results(plan, provenance);
+            results.save(&checkpoint)?;
+            files::write_atomic(
+                &run_dir.join("README.md"),
+                run_readme(&results, &run_id, Some(stopped_in)).as_bytes(),
+            )?;
+            Ok(())
+        };
+    save_checkpoint(&state, &provenance, "before the first family")?;
 
     let mut run = Pipeline {
         root,
         options,
         items: &items,
         work: &work,
-        python_version: &provenance.python,
+        python_version: &provenance.python.clone(),
         failures: Vec::new(),
         binaries: None,
     };
-    for family in Family::ALL {
-        if skipped(family) {
-            continue;
+    let lab_of = |id: &CaseId| id.lab.clone();
+    // The bench binaries first: a broken build is known before anything is measured.
+    if !skipped(Family::Time) || !skipped(Family::Instructions) {
+        let began = Instant::now();
+        let _ = run.binaries();
+        phases::record(
+            &mut provenance,
+            phases::BUILD,
+            began.elapsed().as_secs_f64(),
+        );
+    }
+    // Heap and instructions: deterministic, in parallel; the exercises'
+    // reference solutions (tests and heap figures, deterministic too) are
+    // checked beside them. They belong to a complete run: every lab, not a
+    // smoke check.
+    let (heap, count) = (!skipped(Family::Heap), !skipped(Family::Instructions));
+    let exercises_due = plan.mode != crate::plan::Mode::Smoke
+        && plan.selected_labs().count() == crate::registry::labs().len();
+    let python_version = provenance.python.clone();
+    let python_heap = Mutex::new(BTreeMap::new());
+    let exercises = Mutex::new(None);
+    let mut side: Vec<parallel::Side<'_>> = Vec::new();
+    if exercises_due {
+        side.push(Box::new(|| {
+            let began = Instant::now();
+            eprintln!("heaplab bench: checking the exercises' reference solutions");
+            let run = reference::measure(root, plan.mode.name());
+            *lock(&exercises) = Some((run, began.elapsed().as_secs_f64()));
+        }));
+    }
+    // CPython's heap passes (tracemalloc), one task per lab.
+    if !skipped(Family::Python) {
+        for lab in plan.selected_labs() {
+            let (python_heap, work, version) = (&python_heap, &work, &python_version);
+            side.push(Box::new(move || {
+                let began = Instant::now();
+                let run = python_pass(root, options, work, version, lab, python::Pass::Heap);
+                lock(python_heap).insert(lab.id, (run, began.elapsed().as_secs_f64()));
+            }));
         }
-        match family {
-            Family::Heap => state.heap = Stage::Done(run.heap()?),
-            Family::Time => state.time = Stage::Done(run.time()),
-            Family::Instructions => state.instructions = Stage::Done(run.instructions()),
-            Family::Python => {
-                // One checkpoint per lab: CPython runs are the longest part.
-                for lab in plan.selected_labs() {
-                    state.python.insert(lab.id, Stage::Done(run.python(lab)));
-                    save_checkpoint(
-                        &state,
-                        &format!("after the CPython reference of {}", lab.id),
-                    )?;
-                }
-                continue;
-            }
+    }
+    // The longest first: CPython's heap passes, then the exercises.
+    side.reverse();
+    let began = Instant::now();
+    let measured = (heap || count || !side.is_empty())
+        .then(|| (run.deterministic(heap, count, side), began.elapsed()));
+    let exercises = exercises
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut python_heap = python_heap
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    for (lab, (_, seconds)) in &python_heap {
+        phases::add_work(&mut provenance, "python-heap", lab, *seconds);
+    }
+    if let Some((measured, elapsed)) = measured {
+        phases::record(
+            &mut provenance,
+            phases::DETERMINISTIC,
+            elapsed.as_secs_f64(),
+        );
+        for (id, seconds) in &measured.heap_seconds {
+            phases::add_work(&mut provenance, "heap", &lab_of(id), *seconds);
         }
-        save_checkpoint(&state, &format!("after the {} family", family.name()))?;
+        for (id, seconds) in &measured.instructions.seconds {
+            phases::add_work(&mut provenance, "instructions", &lab_of(id), *seconds);
+        }
+        if heap {
+            state.heap = Stage::Done(measured.heap);
+        }
+        if count {
+            state.instructions = Stage::Done(measured.instructions);
+        }
+        save_checkpoint(
+            &state,
+            &provenance,
+            "after the heap and instruction families",
+        )?;
+    }
+    // Time: alone on the machine.
+    if !skipped(Family::Time) {
+        let began = Instant::now();
+        let outcome = run.time();
+        phases::record(&mut provenance, phases::TIME, began.elapsed().as_secs_f64());
+        for (id, seconds) in &outcome.seconds {
+            phases::add_work(&mut provenance, "time", &lab_of(id), *seconds);
+        }
+        state.time = Stage::Done(outcome);
+        save_checkpoint(&state, &provenance, "after the time family")?;
+    }
+    if !skipped(Family::Python) {
+        let phase = phases::python(&provenance.python);
+        // One checkpoint per lab: CPython runs are long.
+        for lab in plan.selected_labs() {
+            let began = Instant::now();
+            let heap = python_heap.remove(lab.id).map_or_else(
+                || Err("the heap pass did not run".to_owned()),
+                |(run, _)| run,
+            );
+            state
+                .python
+                .insert(lab.id, Stage::Done(run.python(lab, heap)));
+            let seconds = began.elapsed().as_secs_f64();
+            phases::record(&mut provenance, &phase, seconds);
+            phases::add_work(&mut provenance, "python", lab.id, seconds);
+            save_checkpoint(
+                &state,
+                &provenance,
+                &format!("after the CPython reference of {}", lab.id),
+            )?;
+        }
     }
 
     let results = state.results(plan, &provenance);
-    let summary = save(root, results, &options.out, &run_dir, &run_id, run.failures)?;
+    let summary = save(
+        root,
+        results,
+        &options.out,
+        &run_dir,
+        &run_id,
+        run.failures,
+        exercises,
+        &clock,
+    )?;
     // The bench homes are large and rebuilt every run; the logs stay.
-    for home in ["criterion", "iai"] {
-        let _ = std::fs::remove_dir_all(work.join(home));
+    if let Ok(entries) = std::fs::read_dir(&work) {
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name == "criterion" || name.starts_with("iai") {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
+        }
     }
     set_interrupt_note(format!(
         "the run was complete: {}",
         summary.latest.display()
     ));
     eprintln!(
+        "heaplab bench: phases: {}",
+        phases::summary(&summary.results.provenance)
+    );
+    eprintln!(
         "heaplab bench: done in {:.0} s: {}, {}",
-        started.elapsed().as_secs_f64(),
+        clock.seconds(),
         summary.latest.display(),
         summary.report.display()
     );
@@ -541,16 +665,86 @@ impl Pipeline<'_> {
         }
     }
 
-    /// One `heaplab heap-case` process per item, in order.
-    fn heap(&mut self) -> Result<HeapMap, Error> {
-        let limits = Limits {
+    /// Heap figures and instruction counts, `jobs` at a time ([`parallel`]).
+    fn deterministic<'s>(
+        &mut self,
+        heap: bool,
+        count: bool,
+        side: Vec<parallel::Side<'s>>,
+    ) -> parallel::Measured {
+        let heap_limits = Limits {
             wall: Some(self.options.timeout),
             memory: self.options.memory,
             keep_stdout: Some(1 << 16),
             contain: true,
             ..Limits::default()
         };
-        measure_heap(self.items, &limits, &mut self.failures)
+        let exe = match std::env::current_exe() {
+            Ok(exe) => Some(exe),
+            Err(e) => {
+                self.failures
+                    .push(format!("heap: cannot find the heaplab executable: {e}"));
+                None
+            }
+        };
+        let mut unmeasured = None;
+        let runner = if count {
+            let progress = Progress::new("instructions", 0);
+            let tools = tools::ensure_instruction_tools(
+                self.root,
+                self.options.install_tools,
+                &mut |msg| progress.message(msg),
+            );
+            drop(progress);
+            tools
+                .and_then(|runner| {
+                    let exes = self.binaries()?;
+                    let path = instructions::runner_path(self.work, &runner)?;
+                    Ok((exes, path))
+                })
+                .map_err(|why| unmeasured = Some(why))
+                .ok()
+        } else {
+            None
+        };
+        // Under valgrind: no address-space cap (valgrind reserves its own).
+        let count_limits = Limits {
+            memory: None,
+            ..self.per_case()
+        };
+        let counting = runner.as_ref().map(|(exes, path)| parallel::Counting {
+            job: self.job(&exes.instructions, &count_limits),
+            path: path.clone(),
+        });
+        let deterministic = parallel::Deterministic {
+            side,
+            items: self.items,
+            jobs: self.options.jobs,
+            heap: if heap {
+                exe.map(|exe| (exe, heap_limits))
+            } else {
+                None
+            },
+            instructions: counting,
+            work: self.work,
+        };
+        let mut measured = deterministic.run();
+        if heap && measured.heap.is_empty() {
+            for item in self.items {
+                measured.heap.insert(
+                    item.id(),
+                    Err("the heaplab executable could not be found".to_owned()),
+                );
+            }
+        }
+        if let Some(why) = unmeasured {
+            Progress::new("instructions", 0).finish(&format!("not measured: {why}"));
+            measured.instructions.unmeasured = Some(why);
+        }
+        self.failures.append(&mut measured.heap_failures);
+        self.failures
+            .extend(measured.instructions.failures.iter().cloned());
+        measured
     }
 
     /// The bench binaries, built on first use (`cargo bench --no-run`).
@@ -587,72 +781,80 @@ impl Pipeline<'_> {
         outcome
     }
 
-    fn instructions(&mut self) -> Outcome {
-        let progress = Progress::new("instructions", self.items.len());
-        let tools =
-            tools::ensure_instruction_tools(self.root, self.options.install_tools, &mut |msg| {
-                progress.message(msg)
-            });
-        let runner = match tools {
-            Ok(runner) => runner,
-            Err(reason) => {
-                progress.finish(&format!("not measured: {reason}"));
-                return Outcome {
-                    unmeasured: Some(reason),
-                    ..Outcome::default()
-                };
-            }
-        };
-        drop(progress);
-        let exes = self.binaries();
-        // Under valgrind: no address-space cap (valgrind reserves its own).
-        let limits = Limits {
-            memory: None,
-            ..self.per_case()
-        };
-        let outcome = bench_family(
-            "instructions",
-            "counted",
-            self.items.len(),
-            &exes,
-            |exes, progress| {
-                instructions::measure(&self.job(&exes.instructions, &limits), &runner, progress)
-            },
-        );
-        self.failures.extend(outcome.failures.iter().cloned());
-        outcome
-    }
-
-    /// The lab's CPython reference, each counterpart at its Rust cases' sizes.
-    fn python(&mut self, lab: &heaplab_core::Lab) -> Result<python::PythonRun, String> {
-        if let Err(why) = python::check_version(self.python_version) {
-            Progress::new("python", 0).finish(&format!("{}: not measured: {why}", lab.id));
-            return Err(why);
-        }
-        let plan = &self.options.plan;
-        let progress = Progress::new("python", 1);
-        progress.message(&format!("{}/python/reference.py", lab.id));
-        let counterparts = python::Counterpart::of(lab, |case| plan.mode.sizes(case));
-        let outcome = python::run(
+    /// The lab's CPython time pass, merged with its heap pass; what failed
+    /// in either makes the run exit 1.
+    fn python(
+        &mut self,
+        lab: &heaplab_core::Lab,
+        heap: Result<python::PythonRun, String>,
+    ) -> Result<python::PythonRun, String> {
+        let time = python_pass(
             self.root,
+            self.options,
+            self.work,
+            self.python_version,
             lab,
-            &counterparts,
-            plan.mode.python_timing(),
-            &self.per_case(),
-            &self.work.join(format!("python-{}.log", lab.id)),
+            python::Pass::Time,
         );
-        match &outcome {
-            Ok(run) => {
-                for failure in &run.failures {
-                    progress.note(failure);
-                }
-                self.failures.extend(run.failures.iter().cloned());
-                progress.finish(&format!("{}: {} records", lab.id, run.cases.len()));
-            }
-            Err(reason) => progress.finish(&format!("{}: not measured: {reason}", lab.id)),
+        let merged = python::merge(heap, time);
+        if let Ok(run) = &merged {
+            self.failures.extend(run.failures.iter().cloned());
         }
-        outcome
+        merged
     }
+}
+
+/// One pass of the lab's CPython reference, each counterpart at its Rust
+/// cases' sizes.
+fn python_pass(
+    root: &Path,
+    options: &Options,
+    work: &Path,
+    version: &str,
+    lab: &heaplab_core::Lab,
+    pass: python::Pass,
+) -> Result<python::PythonRun, String> {
+    let name = match pass {
+        python::Pass::Heap => "python heap",
+        _ => "python",
+    };
+    if let Err(why) = python::check_version(version) {
+        Progress::new(name, 0).finish(&format!("{}: not measured: {why}", lab.id));
+        return Err(why);
+    }
+    let plan = &options.plan;
+    let progress = Progress::new(name, 1);
+    progress.message(&format!("{}/python/reference.py", lab.id));
+    let counterparts = python::Counterpart::of(lab, |case| plan.mode.sizes(case));
+    let limits = Limits {
+        stall: Some(options.timeout),
+        memory: options.memory,
+        contain: true,
+        ..Limits::default()
+    };
+    let suffix = match pass {
+        python::Pass::Heap => "-heap",
+        _ => "",
+    };
+    let outcome = python::run(
+        root,
+        lab,
+        &counterparts,
+        plan.mode.python_timing(),
+        pass,
+        &limits,
+        &work.join(format!("python-{}{suffix}.log", lab.id)),
+    );
+    match &outcome {
+        Ok(run) => {
+            for failure in &run.failures {
+                progress.note(failure);
+            }
+            progress.finish(&format!("{}: {} records", lab.id, run.cases.len()));
+        }
+        Err(reason) => progress.finish(&format!("{}: not measured: {reason}", lab.id)),
+    }
+    outcome
 }
 
 /// Runs one family of the bench binaries with its progress line ("3 of 70
@@ -686,40 +888,38 @@ fn count_measured(outcome: &Outcome) -> usize {
         .count()
 }
 
-/// One `heaplab heap-case` process per item, in order.
-fn measure_heap(
-    items: &[Item],
-    limits: &Limits,
-    failures: &mut Vec<String>,
-) -> Result<HeapMap, Error> {
-    let exe = std::env::current_exe()
-        .map_err(|e| Error::run(format!("cannot find the heaplab executable: {e}")))?;
-    let mut progress = Progress::new("heap", items.len());
-    let mut map = BTreeMap::new();
-    for item in items {
-        let key = item.id();
-        let result = heap::measure(&exe, item, limits);
-        if let Err(why) = &result {
-            progress.note(&format!("{key}: {why}"));
-            failures.push(format!("heap {key}: {why}"));
-        }
-        progress.step(&key.to_string());
-        map.insert(key, result);
-    }
-    let ok = map.values().filter(|r| r.is_ok()).count();
-    progress.finish(&format!("{ok} of {} cases measured", items.len()));
-    Ok(map)
-}
-
 /// Writes `out/latest.json`, `run_dir/{results.json,README.md}` and the report.
+#[allow(clippy::too_many_arguments)]
 fn save(
     root: &Path,
-    results: Results,
+    mut results: Results,
     out: &Path,
     run_dir: &Path,
     run_id: &str,
     mut failures: Vec<String>,
+    exercises: Option<(Result<reference::ExerciseRun, Error>, f64)>,
+    clock: &phases::Clock,
 ) -> Result<Summary, Error> {
+    // Saved first: a run that fails past here keeps its measurements.
+    results.save(&run_dir.join("results.json"))?;
+    // The reference solutions, checked: the report's "Exercises" sections.
+    let exercises_file = out.join(reference::FILE);
+    if let Some((run, seconds)) = exercises {
+        match run.and_then(|run| run.save(&exercises_file)) {
+            Ok(()) => eprintln!("heaplab bench: wrote {}", exercises_file.display()),
+            Err(e) => failures.push(format!("exercises: {e}")),
+        }
+        phases::record(&mut results.provenance, phases::EXERCISES, seconds);
+    }
+    let exercises = reference::ExerciseRun::load(&exercises_file).unwrap_or(None);
+    let began = Instant::now();
+    report::write(&results, exercises.as_ref(), out, "latest.json")?;
+    phases::record(
+        &mut results.provenance,
+        phases::REPORT,
+        began.elapsed().as_secs_f64(),
+    );
+    phases::record(&mut results.provenance, phases::TOTAL, clock.seconds());
     results.save(&run_dir.join("results.json"))?;
     files::write_atomic(
         &run_dir.join("README.md"),
@@ -727,19 +927,7 @@ fn save(
     )?;
     let latest = out.join("latest.json");
     results.save(&latest)?;
-    // The reference solutions, checked: the report's "Exercises" sections.
-    let exercises_file = out.join(reference::FILE);
-    // Exercises belong to a complete run: every lab, not a smoke check.
-    if results.provenance.mode != "smoke" && results.labs.len() == crate::registry::labs().len() {
-        eprintln!("heaplab bench: checking the exercises' reference solutions");
-        match reference::measure(root, &results.provenance.mode)
-            .and_then(|run| run.save(&exercises_file))
-        {
-            Ok(()) => eprintln!("heaplab bench: wrote {}", exercises_file.display()),
-            Err(e) => failures.push(format!("exercises: {e}")),
-        }
-    }
-    let exercises = reference::ExerciseRun::load(&exercises_file).unwrap_or(None);
+    // Again, with every phase in its provenance table (a fraction of a second).
     report::write(&results, exercises.as_ref(), out, "latest.json")?;
     // The READMEs quote the committed results: refreshed with them.
     match readme::update_if_committed(root, &latest, out, &results) {

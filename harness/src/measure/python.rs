@@ -170,6 +170,144 @@ pub struct Timing {
     pub budget_ms: u64,
 }
 
+/// Which metrics one run of a reference script takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pass {
+    /// Heap figures and times.
+    Both,
+    /// Heap figures only (tracemalloc: deterministic, so it may run beside
+    /// other work).
+    Heap,
+    /// Times only (alone on the machine).
+    Time,
+}
+
+impl Pass {
+    /// The script's `--only` value.
+    fn only(self) -> Option<&'static str> {
+        match self {
+            Pass::Both => None,
+            Pass::Heap => Some("heap"),
+            Pass::Time => Some("time"),
+        }
+    }
+}
+
+/// The heap metrics of CPython records (the rest are times or not taken).
+const HEAP_METRICS: [&str; 2] = [
+    crate::results::metric::PEAK_BYTES,
+    crate::results::metric::LIVE_BYTES,
+];
+
+/// One lab's CPython run from its two passes: each record's heap figures
+/// from the heap pass, its time from the time pass; a record one pass did
+/// not give says why in the other's metrics.
+///
+/// ```
+/// use heaplab::measure::python::{PythonRun, merge};
+/// use heaplab::results::{example, Metric, Source};
+/// let mut heap = PythonRun::default();
+/// let mut record = example(&[("peak_bytes", 64)]).cases.remove(0);
+/// record.source = Source::Python;
+/// heap.cases.push(record.clone());
+/// let mut time = PythonRun::default();
+/// record.metrics.insert("peak_bytes".into(), Metric::missing("taken by the heap pass"));
+/// time.cases.push(record);
+/// let merged = merge(Ok(heap), Ok(time)).unwrap();
+/// assert_eq!(merged.cases[0].metrics["peak_bytes"], Metric::Count(64));
+/// ```
+///
+/// # Errors
+///
+/// When both passes failed: the time pass's reason.
+pub fn merge(
+    heap: Result<PythonRun, String>,
+    time: Result<PythonRun, String>,
+) -> Result<PythonRun, String> {
+    let (heap, mut time) = match (heap, time) {
+        (Err(_), Err(why)) => return Err(why),
+        (Ok(heap), Err(why)) => (
+            heap,
+            PythonRun {
+                not_measured: Some(why),
+                ..PythonRun::default()
+            },
+        ),
+        (Err(why), Ok(time)) => (
+            PythonRun {
+                not_measured: Some(why),
+                ..PythonRun::default()
+            },
+            time,
+        ),
+        (Ok(heap), Ok(time)) => (heap, time),
+    };
+    let heap_why = heap
+        .not_measured
+        .clone()
+        .unwrap_or_else(|| "the heap pass gave no figure for this case".to_owned());
+    let time_why = time
+        .not_measured
+        .clone()
+        .unwrap_or_else(|| "the time pass gave no figure for this case".to_owned());
+    // In the order the script measured them (the time pass's, then any
+    // only the heap pass gave).
+    let mut cases: Vec<CaseRecord> = std::mem::take(&mut time.cases);
+    let mut at: BTreeMap<CaseId, usize> = cases
+        .iter()
+        .enumerate()
+        .map(|(k, r)| (r.id.clone(), k))
+        .collect();
+    for mut record in heap.cases {
+        match at.get(&record.id).map(|&k| &mut cases[k]) {
+            Some(timed) => {
+                for name in HEAP_METRICS {
+                    if let Some(m) = record.metrics.remove(name) {
+                        timed.metrics.insert(name.to_owned(), m);
+                    }
+                }
+            }
+            None => {
+                record.metrics.insert(
+                    crate::results::metric::TIME_NS.to_owned(),
+                    Metric::missing(format!("the time pass: {time_why}")),
+                );
+                at.insert(record.id.clone(), cases.len());
+                cases.push(record);
+            }
+        }
+    }
+    // Records the heap pass did not give: their heap metrics say why.
+    for record in &mut cases {
+        for name in HEAP_METRICS {
+            if matches!(record.metrics.get(name), Some(Metric::NotMeasured { not_measured }) if not_measured.contains("heap pass"))
+            {
+                record.metrics.insert(
+                    name.to_owned(),
+                    Metric::missing(format!("the heap pass: {heap_why}")),
+                );
+            }
+        }
+    }
+    let mut failures = heap.failures;
+    failures.extend(time.failures);
+    Ok(PythonRun {
+        not_measured: if cases.is_empty() {
+            time.not_measured.or(heap.not_measured)
+        } else {
+            None
+        },
+        facts: if time.facts.is_empty() {
+            heap.facts
+        } else {
+            time.facts
+        },
+        timing: time.timing,
+        cases,
+        failures,
+    })
+}
+
 /// One CPython counterpart to measure: its workload and strategy, and the
 /// sizes its Rust cases run at in this plan.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -261,6 +399,7 @@ pub fn run(
     lab: &Lab,
     counterparts: &[Counterpart],
     timing: Timing,
+    pass: Pass,
     limits: &Limits,
     log: &Path,
 ) -> Result<PythonRun, String> {
@@ -282,12 +421,13 @@ pub fn run(
     let mut starts: BTreeMap<usize, CaseId> = BTreeMap::new();
     // Exactly one measurement per counterpart and size.
     let total = counterparts.iter().map(|c| c.sizes.len()).sum::<usize>();
+    let _ = std::fs::remove_file(log);
     let resumed = binaries::resumable(
         &format!("{lab_id} reference.py"),
-        total,
+        &(0..total).collect::<Vec<_>>(),
         limits,
         log,
-        |start| {
+        |rest| {
             let mut cmd = Command::new(&python);
             cmd.arg(&script);
             for counterpart in counterparts {
@@ -302,7 +442,10 @@ pub fn run(
                 .arg("--budget-ms")
                 .arg(timing.budget_ms.to_string())
                 .arg("--skip")
-                .arg(start.to_string());
+                .arg(rest[0].to_string());
+            if let Some(only) = pass.only() {
+                cmd.arg("--only").arg(only);
+            }
             cmd
         },
         |stream, line| match stream {
@@ -382,6 +525,7 @@ pub fn run(
                     .push(format!("{} (CPython): {reason}", record.id));
                 records.insert(k, record);
             }
+            _ if k == usize::MAX => out.failures.push(format!("{}: {reason}", script.display())),
             _ => out.failures.push(format!(
                 "{} measurement {}: {reason}",
                 script.display(),

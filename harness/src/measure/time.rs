@@ -9,6 +9,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::time::Instant;
 
 use serde::Deserialize;
 
@@ -49,19 +50,27 @@ pub fn measure(job: &Job<'_>, progress: &mut Progress) -> Outcome {
     let home = job.fresh_dir("criterion");
     let log = job.work.join("time.log");
     let items = job.items;
+    let _ = std::fs::remove_file(&log);
+    // Each case's seconds: from its start to the next start (or the end).
+    let mut seconds = BTreeMap::new();
+    let mut last: Option<(usize, Instant)> = None;
     let resumed = binaries::resumable(
         "time",
-        items.len(),
+        &(0..items.len()).collect::<Vec<_>>(),
         job.limits,
         &log,
-        |start| {
-            let mut cmd = job.command(start, &["--bench"]);
+        |rest| {
+            let mut cmd = job.command(rest, &["--bench"]);
             cmd.env("CRITERION_HOME", &home);
             cmd
         },
         |stream, line| {
             let started = Started::parse(line).filter(|_| stream == Stream::Err)?;
             progress.step(&started.case.to_string());
+            let now = Instant::now();
+            if let Some((k, then)) = last.replace((started.index, now)) {
+                seconds.insert(k, (now - then).as_secs_f64());
+            }
             Some(Event::Started(started.index))
         },
     );
@@ -71,7 +80,15 @@ pub fn measure(job: &Job<'_>, progress: &mut Progress) -> Outcome {
             metrics.insert(key, metric);
         }
     }
-    binaries::settle("time", items, metrics, resumed, &log, progress)
+    if let Some((k, then)) = last {
+        seconds.insert(k, then.elapsed().as_secs_f64());
+    }
+    let mut outcome = binaries::settle("time", items, metrics, resumed, &log, progress);
+    outcome.seconds = seconds
+        .into_iter()
+        .filter_map(|(k, s)| Some((items.get(k)?.id(), s)))
+        .collect();
+    outcome
 }
 
 /// Every `new/benchmark.json` under criterion's home.

@@ -77,6 +77,15 @@ fn header(md: &mut String, results: &Results, source: &str) {
         ("crates", crates.join(", ")),
         ("valgrind", p.valgrind.clone()),
         ("python", p.python.clone()),
+        (
+            "phases (wall time)",
+            if p.phases.is_empty() {
+                "not measured: this run predates phase times".to_owned()
+            } else {
+                crate::measure::phases::summary(p)
+            },
+        ),
+        ("time precision", precision(results)),
     ];
     for (k, v) in rows {
         let _ = writeln!(md, "| {k} | {v} |");
@@ -118,6 +127,74 @@ fn header(md: &mut String, results: &Results, source: &str) {
         );
     }
     md.push('\n');
+}
+
+/// Which sizes each family measured for the lab's Rust cases.
+fn sizes_measured(md: &mut String, rust: &[&CaseRecord]) {
+    if rust.is_empty() {
+        return;
+    }
+    let families = [
+        ("heap", metric::ALLOCS),
+        ("time", metric::TIME_NS),
+        ("instructions", metric::INSTRUCTIONS),
+    ];
+    let mut parts = Vec::new();
+    for (family, name) in families {
+        let (mut measured, mut planned, mut other) = (0, 0, 0);
+        for record in rust {
+            match record.metrics.get(name) {
+                Some(m) if m.is_measured() => measured += 1,
+                Some(Metric::NotMeasured { not_measured })
+                    if crate::measure::sizes::is_planned(not_measured) =>
+                {
+                    planned += 1;
+                }
+                _ => other += 1,
+            }
+        }
+        let total = rust.len();
+        let mut text = if measured == total {
+            format!("{family} at every size of every case ({total})")
+        } else {
+            format!("{family} at {measured} of {total} case sizes")
+        };
+        if planned > 0 {
+            let _ = write!(
+                text,
+                " ({planned} not taken by design: larger sizes whose count per op the smaller ones fix, or the lab's stated reason; see the footnotes)"
+            );
+        }
+        if other > 0 {
+            let _ = write!(text, " ({other} not measured: see the footnotes)");
+        }
+        parts.push(text);
+    }
+    let _ = writeln!(md, "Sizes measured: {}.\n", parts.join("; "));
+}
+
+/// The time family's precision: the median relative width of its intervals.
+fn precision(results: &Results) -> String {
+    let rust = results.time_precision(Source::Rust, crate::results::Interval::Ci95);
+    let python = results.time_precision(Source::Python, crate::results::Interval::Range);
+    let mut parts = Vec::new();
+    if let Some((width, count)) = rust {
+        parts.push(format!(
+            "median width of criterion's 95% intervals, relative to the median: {:.2}% ({count} Rust records)",
+            width * 100.0
+        ));
+    }
+    if let Some((width, count)) = python {
+        parts.push(format!(
+            "of CPython's fastest-to-slowest ranges: {:.2}% ({count} records)",
+            width * 100.0
+        ));
+    }
+    if parts.is_empty() {
+        "not measured: no timed records in this run".to_owned()
+    } else {
+        parts.join("; ")
+    }
 }
 
 /// GitHub's heading anchor: lowercase, spaces to dashes, punctuation dropped.
@@ -232,6 +309,7 @@ fn lab_section(
             .collect()
     };
     let (rust, python) = (of(Source::Rust), of(Source::Python));
+    sizes_measured(md, &rust);
     let mut workloads: Vec<&str> = Vec::new();
     for r in rust.iter().chain(&python) {
         if !workloads.contains(&r.id.workload.as_str()) {

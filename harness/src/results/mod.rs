@@ -262,6 +262,48 @@ pub struct Results {
 }
 
 impl Results {
+    /// The precision of the time family: the median, over the records of
+    /// `source` whose time has an interval of kind `interval`, of the
+    /// interval's width relative to its median, with how many records
+    /// there were. `None` when there are none.
+    ///
+    /// ```
+    /// use heaplab::results::{Interval, Metric, Source, example, metric};
+    /// let mut results = example(&[]);
+    /// results.cases[0].metrics.insert(metric::TIME_NS.to_owned(), Metric::Estimate {
+    ///     median: 100.0, low: 99.0, high: 102.0, interval: Interval::Ci95,
+    /// });
+    /// assert_eq!(results.time_precision(Source::Rust, Interval::Ci95), Some((0.03, 1)));
+    /// assert_eq!(results.time_precision(Source::Python, Interval::Range), None);
+    /// ```
+    pub fn time_precision(&self, source: Source, interval: Interval) -> Option<(f64, usize)> {
+        let mut widths: Vec<f64> = self
+            .cases
+            .iter()
+            .filter(|c| c.source == source)
+            .filter_map(|c| match c.metrics.get(metric::TIME_NS) {
+                Some(Metric::Estimate {
+                    median,
+                    low,
+                    high,
+                    interval: kind,
+                }) if *kind == interval && *median > 0.0 => Some((high - low) / median),
+                _ => None,
+            })
+            .collect();
+        if widths.is_empty() {
+            return None;
+        }
+        widths.sort_by(f64::total_cmp);
+        let mid = widths.len() / 2;
+        let median = if widths.len() % 2 == 1 {
+            widths[mid]
+        } else {
+            (widths[mid - 1] + widths[mid]) / 2.0
+        };
+        Some((median, widths.len()))
+    }
+
     /// Reads and validates a results file. Never modifies it.
     ///
     /// # Errors
@@ -459,6 +501,9 @@ pub fn example(metrics: &[(&str, u64)]) -> Results {
         cpu: "cpu".into(),
         cores: 1,
         os: "os".into(),
+        phases: BTreeMap::new(),
+        jobs: 0,
+        work: BTreeMap::new(),
     };
     Results {
         schema_version: SCHEMA_VERSION,

@@ -38,6 +38,24 @@ pub struct Provenance {
     pub cores: usize,
     /// Operating system and kernel.
     pub os: String,
+    /// Wall time of each phase of the run, in seconds, by phase name
+    /// (see [`crate::measure::phases`]): `build`, `deterministic` (heap,
+    /// instructions and CPython's heap passes, in parallel), `time`,
+    /// `python <version>`, `exercises`, `report`, `total`. Empty in runs
+    /// made before phases were recorded.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub phases: BTreeMap<String, f64>,
+    /// Jobs the deterministic families ran in parallel (0: not recorded).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub jobs: usize,
+    /// Work per family and lab, in seconds of one job (family → lab →
+    /// seconds): what `heaplab plan` projects the next run's time from.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub work: BTreeMap<String, BTreeMap<String, f64>>,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// The measuring crates whose versions are recorded.
@@ -78,6 +96,9 @@ impl Provenance {
             cpu: cpu_model(),
             cores: std::thread::available_parallelism().map_or(1, usize::from),
             os: os(),
+            phases: BTreeMap::new(),
+            jobs: 0,
+            work: BTreeMap::new(),
         }
     }
 
