@@ -105,12 +105,20 @@ pub fn summary(provenance: &Provenance) -> String {
     ordered(&provenance.phases)
         .into_iter()
         .map(|(name, seconds)| {
-            let mut text = format!("{name} {}", duration(seconds));
+            let whole = seconds.round() as u64;
+            let mut notes = Vec::new();
+            if whole >= 60 {
+                notes.push(format!("{} min {} s", whole / 60, whole % 60));
+            }
             if name == DETERMINISTIC && provenance.jobs > 0 {
-                let _ = write!(text, " ({} jobs)", provenance.jobs);
+                notes.push(format!("{} jobs", provenance.jobs));
             }
             if name == EXERCISES {
-                text.push_str(" (beside deterministic)");
+                notes.push("beside deterministic".to_owned());
+            }
+            let mut text = format!("{name} {whole} s");
+            if !notes.is_empty() {
+                let _ = write!(text, " ({})", notes.join(", "));
             }
             text
         })
