@@ -150,8 +150,11 @@ pub struct Projection {
     pub labs: Vec<(String, [f64; 5], bool)>,
     /// Jobs of the deterministic families.
     pub jobs: usize,
-    /// Seconds of the report and the exercises in the earlier run.
+    /// Seconds of the report in the earlier run.
     pub fixed: f64,
+    /// Seconds of the exercises' check in the earlier run (one job, in the
+    /// deterministic phase).
+    pub exercises: f64,
 }
 
 impl Projection {
@@ -211,6 +214,7 @@ impl Projection {
             labs: rows,
             jobs: jobs.max(1),
             fixed,
+            exercises: earlier.phases.get(EXERCISES).copied().unwrap_or(0.0),
         }
     }
 
@@ -222,7 +226,7 @@ impl Projection {
     /// The projected wall time: the deterministic families over the jobs,
     /// then time and CPython's timings alone, then the report.
     pub fn wall(&self) -> f64 {
-        let parallel: f64 = (0..PARALLEL).map(|k| self.sum(k)).sum();
+        let parallel: f64 = (0..PARALLEL).map(|k| self.sum(k)).sum::<f64>() + self.exercises;
         let alone: f64 = (PARALLEL..WORK.len()).map(|k| self.sum(k)).sum();
         parallel / self.jobs as f64 + alone + self.fixed
     }
@@ -253,10 +257,10 @@ impl Projection {
             );
         }
         let wall = self.wall();
-        let parallel: f64 = (0..PARALLEL).map(|k| self.sum(k)).sum();
+        let parallel: f64 = (0..PARALLEL).map(|k| self.sum(k)).sum::<f64>() + self.exercises;
         let _ = writeln!(
             text,
-            "\nexpected wall time after the build: heap, instructions and CPython heap {:.0} s over {} jobs, \
+            "\nexpected wall time after the build: heap, instructions, CPython heap and exercises {:.0} s over {} jobs, \
              time {:.0} s, CPython times {:.0} s, report {:.0} s = {}",
             parallel / self.jobs as f64,
             self.jobs,

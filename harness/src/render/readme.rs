@@ -268,6 +268,12 @@ fn figure(
         )
     })?;
     Ok(match record.metrics.get(spec.name) {
+        // A size left out by design: NaN, shown as "not taken".
+        Some(Metric::NotMeasured { not_measured })
+            if crate::measure::sizes::is_planned(not_measured) =>
+        {
+            Some(f64::NAN)
+        }
         Some(Metric::NotMeasured { .. }) | None => None,
         Some(metric) => metric.value().map(|v| match shown {
             Shown::PerOp => v / id.n as f64,
@@ -277,7 +283,11 @@ fn figure(
 }
 
 fn shown_text(v: Option<f64>) -> String {
-    v.map_or_else(|| "not measured".to_owned(), number)
+    match v {
+        None => "not measured".to_owned(),
+        Some(v) if v.is_nan() => "not taken".to_owned(),
+        Some(v) => number(v),
+    }
 }
 
 fn value(words: &[&str], results: &Results) -> Result<String, String> {
@@ -364,7 +374,9 @@ impl Column {
                 let a = figure(results, &id(over), Source::Rust, spec, Shown::Total)?;
                 let b = figure(results, &id(under), Source::Rust, spec, Shown::Total)?;
                 match (a, b) {
-                    (Some(a), Some(b)) if b != 0.0 => format!("{:.2}", a / b),
+                    (Some(a), Some(b)) if b != 0.0 && !a.is_nan() && !b.is_nan() => {
+                        format!("{:.2}", a / b)
+                    }
                     _ => "not measured".to_owned(),
                 }
             }
