@@ -93,10 +93,12 @@ pub fn check_output_against(output: &Path, inputs: &[&Path], what: &str) -> Resu
 /// Measures `options.plan` into `work` and returns the results.
 fn measure(root: &Path, mut options: Options, work: &Path) -> Result<Results, Error> {
     options.out = work.to_path_buf();
-    // CPython is the reference, not gated: not measured here.
+    // CPython is the reference, not gated: not measured here; nor are the
+    // exercises' reference solutions.
     if !options.skip.contains(&Family::Python) {
         options.skip.push(Family::Python);
     }
+    options.exercises = false;
     let summary = measure::bench(root, &options)?;
     if !summary.failures.is_empty() {
         return Err(Error::run(format!(
