@@ -215,7 +215,12 @@ impl<'a> Deterministic<'a> {
                 Some(Task::Side(task)) => task(),
                 Some(Task::Heap(k)) => self.heap_case(k, lock, progress),
                 Some(Task::Count(batch)) => {
+                    let mut guard = InFlight {
+                        shared,
+                        count: batch.len(),
+                    };
                     self.count(&batch, &log, &home, lock, progress);
+                    guard.count = 0;
                     wake.notify_all();
                 }
             }
@@ -311,6 +316,24 @@ impl<'a> Deterministic<'a> {
         let mut progress = progress;
         for key in skipped {
             progress.step(&format!("instructions {key} (not counted: see the report)"));
+        }
+    }
+}
+
+/// Gives a batch back if counting it panicked, so the other jobs do not
+/// wait for it forever (the panic then ends the run).
+struct InFlight<'s, 'a> {
+    shared: &'s (Mutex<Queue<'a>>, Condvar),
+    count: usize,
+}
+
+impl Drop for InFlight<'_, '_> {
+    fn drop(&mut self) {
+        if self.count > 0 {
+            let mut queue = self.shared.0.lock().unwrap_or_else(PoisonError::into_inner);
+            queue.in_flight = queue.in_flight.saturating_sub(self.count);
+            drop(queue);
+            self.shared.1.notify_all();
         }
     }
 }

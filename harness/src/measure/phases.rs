@@ -269,6 +269,17 @@ impl Projection {
             self.fixed,
             duration(wall)
         );
+        // The suite plans ten labs (01 to 10): what they would take at today's cost per lab.
+        let planned = 10usize;
+        if self.labs.len() < planned && !self.labs.is_empty() {
+            let per_lab = (wall - self.fixed) / self.labs.len() as f64;
+            let _ = writeln!(
+                text,
+                "at this cost per lab ({}), the {planned} planned labs would take {}",
+                duration(per_lab),
+                duration(per_lab * planned as f64 + self.fixed)
+            );
+        }
         let _ = write!(
             text,
             "budget {}: {}",

@@ -193,6 +193,9 @@ impl Pass {
     }
 }
 
+/// How `heaplab_ref.py` marks a heap metric in its time pass (`IN_HEAP_PASS` there).
+const IN_HEAP_PASS: &str = "taken by the heap pass";
+
 /// The heap metrics of CPython records (the rest are times or not taken).
 const HEAP_METRICS: [&str; 2] = [
     crate::results::metric::PEAK_BYTES,
@@ -280,7 +283,7 @@ pub fn merge(
     // Records the heap pass did not give: their heap metrics say why.
     for record in &mut cases {
         for name in HEAP_METRICS {
-            if matches!(record.metrics.get(name), Some(Metric::NotMeasured { not_measured }) if not_measured.contains("heap pass"))
+            if matches!(record.metrics.get(name), Some(Metric::NotMeasured { not_measured }) if not_measured.starts_with(IN_HEAP_PASS))
             {
                 record.metrics.insert(
                     name.to_owned(),
