@@ -309,7 +309,8 @@ pub fn compare(baseline: &Results, now: &Results, thresholds: &Thresholds) -> Co
             let planned = |m: Option<&Metric>| matches!(m, Some(Metric::NotMeasured { not_measured }) if crate::measure::sizes::is_planned(not_measured));
             match (measured(b), measured(a)) {
                 (true, true) => comparison.compared += usize::from(gated),
-                (false, false) if planned(b) && planned(a) => {}
+                // Not even a "not compared" row.
+                (false, false) if planned(b) && planned(a) => continue,
                 (before_value, _) => {
                     let why = |side: &str, m: Option<&Metric>| match m {
                         Some(Metric::NotMeasured { not_measured }) => {
@@ -683,9 +684,13 @@ mod tests {
     fn a_size_left_out_by_design_on_both_sides_is_no_gap_but_on_one_side_it_is() {
         let planned = Metric::missing(format!("{}flat", crate::measure::sizes::PLANNED));
         let old = with(metric::INSTRUCTIONS, planned.clone());
-        assert_eq!(
-            compare(&old, &old, &Thresholds::default()).refusal(&Closure::default()),
-            None
+        let same = compare(&old, &old, &Thresholds::default());
+        assert_eq!(same.refusal(&Closure::default()), None);
+        // Not even a "not compared" row for it.
+        assert!(
+            same.rows.iter().all(|r| r.metric != metric::INSTRUCTIONS),
+            "{:?}",
+            same.rows
         );
         let counted = with(metric::INSTRUCTIONS, Metric::Count(1));
         assert!(

@@ -314,6 +314,17 @@ impl<T> Stage<T> {
     }
 }
 
+/// The limits of one measured case in a process that measures many: the
+/// time-out applies to each case (no progress within it).
+fn per_case(options: &Options) -> Limits {
+    Limits {
+        stall: Some(options.timeout),
+        memory: options.memory,
+        contain: true,
+        ..Limits::default()
+    }
+}
+
 /// Locks `mutex`, whatever a panicking holder left in it.
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex
@@ -650,12 +661,7 @@ impl Pipeline<'_> {
     /// The limits of one measured case in a process that measures many:
     /// the time-out applies to each case (no progress within it).
     fn per_case(&self) -> Limits {
-        Limits {
-            stall: Some(self.options.timeout),
-            memory: self.options.memory,
-            contain: true,
-            ..Limits::default()
-        }
+        per_case(self.options)
     }
 
     /// A bench binary's run over the plan.
@@ -831,12 +837,7 @@ fn python_pass(
     let progress = Progress::new(name, 1);
     progress.message(&format!("{}/python/reference.py", lab.id));
     let counterparts = python::Counterpart::of(lab, |case| plan.mode.sizes(case));
-    let limits = Limits {
-        stall: Some(options.timeout),
-        memory: options.memory,
-        contain: true,
-        ..Limits::default()
-    };
+    let limits = per_case(options);
     let suffix = match pass {
         python::Pass::Heap => "-heap",
         _ => "",

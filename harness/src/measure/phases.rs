@@ -155,6 +155,9 @@ pub struct Projection {
     /// Seconds of the exercises' check in the earlier run (one job, in the
     /// deterministic phase).
     pub exercises: f64,
+    /// Families of [`WORK`] the earlier run measured for no lab (skipped):
+    /// left out of the projection, and said so, never counted as 0 s.
+    pub missing: Vec<&'static str>,
 }
 
 impl Projection {
@@ -173,6 +176,12 @@ impl Projection {
     /// assert_eq!(projection.labs[1], ("02-b".to_owned(), [20.0, 60.0, 0.0, 100.0, 40.0], true));
     /// // Heap and instructions over 2 jobs, then time and python alone.
     /// assert_eq!(projection.wall(), (30.0 + 90.0) / 2.0 + 150.0 + 60.0);
+    /// // A family no lab recorded (skipped) is left out, never counted as 0 s.
+    /// let mut q = heaplab::results::example(&[]).provenance;
+    /// add_work(&mut q, "heap", "01-a", 1.0);
+    /// let partial = Projection::new(&q, &[("01-a", 10)], 1);
+    /// assert_eq!(partial.missing, ["instructions", "python-heap", "time", "python"]);
+    /// assert!(partial.render(600.0).contains("CPython times not measured"));
     /// ```
     pub fn new(earlier: &Provenance, labs: &[(&str, usize)], jobs: usize) -> Self {
         let recorded = |family: &str, lab: &str| {
@@ -182,26 +191,30 @@ impl Projection {
                 .and_then(|by_lab| by_lab.get(lab))
                 .copied()
         };
-        // Cost per case x size of the labs the earlier run measured.
+        // Per family: the cost per case x size of the labs the earlier run
+        // measured in it.
         let mut per_item = [0.0; 5];
-        let mut items = 0;
+        let mut items = [0usize; 5];
         for (lab, count) in labs {
-            if WORK.iter().all(|f| recorded(f, lab).is_some()) {
-                for (k, family) in WORK.iter().enumerate() {
-                    per_item[k] += recorded(family, lab).unwrap_or(0.0);
+            for (k, family) in WORK.iter().enumerate() {
+                if let Some(seconds) = recorded(family, lab) {
+                    per_item[k] += seconds;
+                    items[k] += count;
                 }
-                items += count;
             }
         }
         let rows = labs
             .iter()
             .map(|&(lab, count)| {
                 let known = WORK.map(|f| recorded(f, lab));
-                let estimated = known.iter().any(Option::is_none);
+                let estimated = known
+                    .iter()
+                    .enumerate()
+                    .any(|(k, v)| v.is_none() && items[k] > 0);
                 let mut seconds = [0.0; 5];
                 for (k, value) in known.iter().enumerate() {
-                    seconds[k] = value.unwrap_or(if items > 0 {
-                        per_item[k] / items as f64 * count as f64
+                    seconds[k] = value.unwrap_or(if items[k] > 0 {
+                        per_item[k] / items[k] as f64 * count as f64
                     } else {
                         0.0
                     });
@@ -215,12 +228,25 @@ impl Projection {
             jobs: jobs.max(1),
             fixed,
             exercises: earlier.phases.get(EXERCISES).copied().unwrap_or(0.0),
+            missing: (0..WORK.len())
+                .filter(|&k| items[k] == 0)
+                .map(|k| WORK[k])
+                .collect(),
         }
     }
 
     /// Seconds of one job in family `k` of [`WORK`], over every lab.
     fn sum(&self, k: usize) -> f64 {
         self.labs.iter().map(|row| row.1[k]).sum()
+    }
+
+    /// [`Projection::sum`] as text, or why there is none.
+    fn total(&self, k: usize) -> String {
+        if self.missing.contains(&WORK[k]) {
+            "not measured".to_owned()
+        } else {
+            format!("{:.0} s", self.sum(k))
+        }
     }
 
     /// The projected wall time: the deterministic families over the jobs,
@@ -239,16 +265,24 @@ impl Projection {
             "{:<26} {:>6} {:>13} {:>12} {:>6} {:>12}  (seconds of one job)",
             "lab", "heap", "instructions", "python heap", "time", "python times"
         );
+        // A family the earlier run skipped has no figure: "-", never 0.
+        let cell = |s: &[f64; 5], k: usize| {
+            if self.missing.contains(&WORK[k]) {
+                "-".to_owned()
+            } else {
+                format!("{:.0}", s[k])
+            }
+        };
         for (lab, s, estimated) in &self.labs {
             let _ = writeln!(
                 text,
-                "{:<26} {:>6.0} {:>13.0} {:>12.0} {:>6.0} {:>12.0}{}",
+                "{:<26} {:>6} {:>13} {:>12} {:>6} {:>12}{}",
                 lab,
-                s[0],
-                s[1],
-                s[2],
-                s[3],
-                s[4],
+                cell(s, 0),
+                cell(s, 1),
+                cell(s, 2),
+                cell(s, 3),
+                cell(s, 4),
                 if *estimated {
                     "  estimated: not in that run (its cost per case of the others)"
                 } else {
@@ -256,16 +290,24 @@ impl Projection {
                 }
             );
         }
+        if !self.missing.is_empty() {
+            let _ = writeln!(
+                text,
+                "\nnot measured in that run (skipped): {}; the projection below leaves them out: \
+                 project from a complete `heaplab bench` instead",
+                self.missing.join(", ")
+            );
+        }
         let wall = self.wall();
         let parallel: f64 = (0..PARALLEL).map(|k| self.sum(k)).sum::<f64>() + self.exercises;
         let _ = writeln!(
             text,
             "\nexpected wall time after the build: heap, instructions, CPython heap and exercises {:.0} s over {} jobs, \
-             time {:.0} s, CPython times {:.0} s, report {:.0} s = {}",
+             time {}, CPython times {}, report {:.0} s = {}",
             parallel / self.jobs as f64,
             self.jobs,
-            self.sum(3),
-            self.sum(4),
+            self.total(3),
+            self.total(4),
             self.fixed,
             duration(wall)
         );
