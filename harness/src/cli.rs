@@ -105,6 +105,24 @@ when one differs. Edit the prose around the blocks, never inside them."
         #[arg(long)]
         out: Option<PathBuf>,
     },
+    /// The claims ledger: every claim of the tutorial with its figures per CPython interpreter,
+    /// the Rust analogue's, and the verdict computed from them.
+    #[command(
+        long_about = "Prints the claims ledger of a results file: every checkable claim of the tutorial, \
+the figures that test it under each CPython interpreter of the run and in Rust, and the verdict its rule \
+computed from them (holds, holds with nuance, does not hold here, not measured yet). The report opens with \
+the same ledger. Measure with several interpreters with `heaplab bench --python A --python B` (or \
+`make bench PYTHONS=\"A B\"`).",
+        after_help = "Examples:\n  heaplab claims\n  heaplab claims --json | jq '.[] | select(.id == \"slots-halve-memory\")'\n  heaplab claims --results results/quick/latest.json"
+    )]
+    Claims {
+        /// The results file to read.
+        #[arg(long, default_value = "results/latest.json")]
+        results: PathBuf,
+        /// Print the ledger as JSON (the results file's `claims`).
+        #[arg(long)]
+        json: bool,
+    },
     /// Save the regression baseline (results/baseline.json) from a measured run.
     Baseline {
         #[command(subcommand)]
@@ -306,7 +324,7 @@ impl ExerciseLimits {
 }
 
 /// How measured processes are limited, shared by every measuring command.
-#[derive(Args, Clone, Copy)]
+#[derive(Args, Clone)]
 struct Measuring {
     /// The longest one case may take in any family, in seconds: one heap-case process, one criterion
     /// benchmark, one callgrind run, one CPython measurement. A case over it is killed, recorded as
@@ -325,6 +343,12 @@ struct Measuring {
     /// [default: one per core].
     #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
     jobs: Option<u16>,
+    /// A CPython interpreter to run the references with (repeatable: `--python python3.11
+    /// --python ~/.pyenv/versions/3.13.0/bin/python3`). The first is measured in full, each further
+    /// one for what the claims ledger cites, so every claim gets a verdict per interpreter. One
+    /// older than 3.9 is recorded as "not measured" with the reason [default: $PYTHON, else python3].
+    #[arg(long, value_name = "PATH")]
+    python: Vec<String>,
 }
 
 impl Measuring {
@@ -338,6 +362,9 @@ impl Measuring {
         }
         if let Some(jobs) = self.jobs {
             options.jobs = usize::from(jobs);
+        }
+        if !self.python.is_empty() {
+            options.pythons = self.python;
         }
         options
     }
@@ -406,6 +433,7 @@ pub fn main() -> ExitCode {
             bench(measuring, mode, &lab, out, skip).map(|_| 0)
         }
         Command::Report { results, out } => regenerate(&results, out),
+        Command::Claims { results, json } => claims(&results, json),
         Command::Baseline {
             action:
                 BaselineAction::Save {
@@ -623,6 +651,21 @@ fn fail(e: &Error) -> ExitCode {
 /// head`) is not an error; any other failure (a full disk) is exit 1. (A
 /// standard output closed before heaplab started, `>&-`, cannot be told
 /// apart: Rust's runtime reopens it as `/dev/null` before `main`.)
+fn claims(results: &Path, json: bool) -> Result<u8, Error> {
+    let loaded = Results::load(results)?;
+    let rows = heaplab::claims::of(&loaded);
+    let text = if json {
+        let mut text = serde_json::to_string_pretty(&rows)
+            .map_err(|e| Error::run(format!("cannot serialize the ledger: {e}")))?;
+        text.push('\n');
+        text
+    } else {
+        heaplab::claims::render::terminal(&rows)
+    };
+    print_out(&text)?;
+    Ok(0)
+}
+
 fn print_out(text: &str) -> Result<(), Error> {
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
@@ -800,6 +843,7 @@ fn smoke() -> Result<u8, Error> {
         memory_limit: None,
         no_install: false,
         jobs: None,
+        python: Vec::new(),
     };
     bench(measuring, Mode::Smoke, &[], out.clone(), Vec::new())?;
     let mut problems = heaplab::checks::smoke::check_outputs(&out);

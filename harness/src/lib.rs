@@ -13,6 +13,7 @@
 //! | [`gate`] | baseline, `regress`, `compare`: the rules and their verdicts |
 //! | [`render`] | everything written for people: the report, plots, export, README figure blocks |
 //! | [`exercise`] | student exercises: build, run, grade on behaviour and heap figures, show the verdict, watch |
+//! | [`claims`] | the claims ledger: each tutorial claim's figures per interpreter and its computed verdict |
 //! | [`checks`] | `heaplab smoke` and the calibration lab it measures |
 //!
 //! [`error::Error`] is the one error type; its code is the exit code.
@@ -20,6 +21,7 @@
 pub use heaplab_core;
 
 pub mod checks;
+pub mod claims;
 pub mod error;
 pub mod exercise;
 pub mod gate;

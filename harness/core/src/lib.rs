@@ -27,7 +27,6 @@
 //! const SIZES: &[usize] = &[10, 100];
 //!
 //! let lab = Lab::new("00-example", "Boxes", "Reference Counting")
-//!     .claim("A Box costs one allocation")
 //!     .cases([Case::new("create", "box", SIZES, |n| n, |n: usize| {
 //!         (0..n).map(|i| Box::new(i as u64)).collect::<Vec<_>>()
 //!     })]);
@@ -45,8 +44,10 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+pub mod claim;
 pub mod exercise;
 
+use claim::Claim;
 use exercise::Exercise;
 
 /// A hasher builder with fixed keys, for every hash map a lab measures.
@@ -90,8 +91,8 @@ pub struct Lab {
     pub title: &'static str,
     /// The tutorial section this lab mirrors, as the tutorial names it.
     pub section: &'static str,
-    /// The tutorial's claims this lab tests, in our own words.
-    pub claims: Vec<&'static str>,
+    /// The tutorial's claims this lab measures (see [`claim`]).
+    pub claims: Vec<Claim>,
     /// Every case, in the order the report shows them.
     pub cases: Vec<Case>,
     /// Static facts about the Rust side (sizes of types, counts), computed
@@ -228,10 +229,15 @@ impl Lab {
         self
     }
 
-    /// Adds one of the tutorial's claims that this lab tests.
-    pub fn claim(mut self, claim: &'static str) -> Self {
+    /// Adds one of the tutorial's claims that this lab measures.
+    pub fn claim(mut self, claim: Claim) -> Self {
         self.claims.push(claim);
         self
+    }
+
+    /// Adds several claims (see [`Lab::claim`]).
+    pub fn claims(self, claims: impl IntoIterator<Item = Claim>) -> Self {
+        claims.into_iter().fold(self, Lab::claim)
     }
 
     fn case(mut self, case: Case) -> Self {
@@ -670,5 +676,58 @@ impl Fact {
             value: value as f64,
             unit,
         }
+    }
+}
+
+/// A figure for a table: three significant figures (whole numbers in
+/// full), thousands grouped with commas, and small per-op figures shown
+/// to three significant digits (one allocation in 10 000 is `0.000100`,
+/// never `0.000`).
+///
+/// ```
+/// use heaplab_core::number;
+/// assert_eq!(number(1_234_567.0), "1,234,567");
+/// assert_eq!(number(12.345), "12.3");
+/// assert_eq!(number(0.12345), "0.123");
+/// assert_eq!(number(0.0001), "0.000100");
+/// assert_eq!(number(0.000_123_4), "0.000123");
+/// assert_eq!(number(0.0), "0");
+/// assert_eq!(number(8.0), "8");
+/// assert_eq!(number(-1234.0), "-1,234");
+/// ```
+pub fn number(v: f64) -> String {
+    if v == 0.0 || !v.is_finite() {
+        return if v == 0.0 {
+            "0".to_owned()
+        } else {
+            v.to_string()
+        };
+    }
+    let a = v.abs();
+    let decimals = if a >= 100.0 || v.fract() == 0.0 {
+        0
+    } else {
+        // Three significant digits: 12.3, 1.23, 0.123, 0.0123, ...
+        let magnitude = a.log10().floor() as i32;
+        (2 - magnitude).clamp(1, 12) as usize
+    };
+    let text = format!("{v:.decimals$}");
+    let (int, frac) = text
+        .split_once('.')
+        .map_or((text.as_str(), None), |(i, f)| (i, Some(f)));
+    let mut grouped = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0
+            && (int.len() - i) % 3 == 0
+            && c.is_ascii_digit()
+            && int.as_bytes()[i - 1].is_ascii_digit()
+        {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    match frac {
+        Some(f) => format!("{grouped}.{f}"),
+        None => grouped,
     }
 }

@@ -112,28 +112,34 @@ fn run((n, knob): (usize, Knob)) -> u64 {
     sum
 }
 
-/// The calibration lab.
+/// The calibration lab: it makes no tutorial claim. With it the tests show
+/// that the regression gate fails on doubled allocations, added work and a
+/// new leak and passes unchanged code, and that a case that hangs, panics or
+/// runs out of memory costs its own figures only.
 pub fn lab() -> Lab {
-    Lab::new(ID, "Calibration (test only)", "none: the regression gate's self-test")
-        .claim("The regression gate fails on doubled allocations, added work and a new leak, and passes unchanged code.")
-        .claim("A case that hangs, panics or runs out of memory costs its own figures only.")
-        .cases([
-            Case::new("knob", "boxes", SIZES, |n| (n, Knob::from_env()), run)
-                .about("n boxes summed; HEAPLAB_INJECT=allocs|work|leak|hang|panic|oom injects a fault"),
-        ])
-        .cases([
-            Case::new("steady", "boxes", SIZES, |n| (n, Knob::Off), run)
-                .about("n boxes summed, never injected: measured after a broken case"),
-        ])
-        // Several sizes, for the instruction family's choice of sizes
-        // (`harness/tests/parallel.rs`): a flat count per op stops after
-        // two sizes, a growing one is counted at every size.
-        .cases([
-            Case::new("ladder", "flat", LADDER_FLAT, |n| n, squares)
-                .about("the squares of 0..n summed: the same instructions per number at every size"),
-            Case::new("ladder", "quadratic", LADDER_QUADRATIC, |n| n, pairs)
-                .about("every pair of 0..n: instructions per op grow with n"),
-        ])
+    Lab::new(
+        ID,
+        "Calibration (test only)",
+        "none: the regression gate's self-test",
+    )
+    .cases([
+        Case::new("knob", "boxes", SIZES, |n| (n, Knob::from_env()), run).about(
+            "n boxes summed; HEAPLAB_INJECT=allocs|work|leak|hang|panic|oom injects a fault",
+        ),
+    ])
+    .cases(
+        [Case::new("steady", "boxes", SIZES, |n| (n, Knob::Off), run)
+            .about("n boxes summed, never injected: measured after a broken case")],
+    )
+    // Several sizes, for the instruction family's choice of sizes
+    // (`harness/tests/parallel.rs`): a flat count per op stops after
+    // two sizes, a growing one is counted at every size.
+    .cases([
+        Case::new("ladder", "flat", LADDER_FLAT, |n| n, squares)
+            .about("the squares of 0..n summed: the same instructions per number at every size"),
+        Case::new("ladder", "quadratic", LADDER_QUADRATIC, |n| n, pairs)
+            .about("every pair of 0..n: instructions per op grow with n"),
+    ])
 }
 
 /// Sizes of `ladder/flat`: its largest is not counted (flat at the first two).

@@ -18,8 +18,8 @@ use std::time::Duration;
 
 use crate::error::Error;
 use crate::measure::child::{self, Limits};
+use crate::measure::tools;
 use crate::measure::{self, Family, Options};
-use crate::measure::{python, tools};
 use crate::results::files;
 use crate::results::provenance::Provenance;
 use crate::results::{Results, Source};
@@ -161,7 +161,7 @@ fn preflight(
     closure: &Closure,
 ) -> Result<(), Error> {
     if let Some(baseline) = baseline {
-        let now = Provenance::collect(root, options.plan.mode.name(), &python::interpreter());
+        let now = Provenance::collect(root, options.plan.mode.name(), options.python());
         let mismatches = rules::mismatches(&baseline.provenance, &now);
         if !mismatches.is_empty() && !closure.allow_mismatch {
             return Err(Error::input(rules::mismatch_reason(&mismatches)));

@@ -26,6 +26,7 @@ use crate::measure::progress::Progress;
 use crate::plan::{Item, Plan};
 use crate::render::{readme, report};
 use crate::results::files;
+use crate::results::interpreters::{InterpreterLab, InterpreterRecord};
 use crate::results::metrics::{self, METRICS, MetricSpec};
 use crate::results::provenance::Provenance;
 use crate::results::{
@@ -106,6 +107,10 @@ pub struct Options {
     /// Check the exercises' reference solutions when the run is complete
     /// (every lab, not smoke); the gate's runs do not.
     pub exercises: bool,
+    /// The CPython interpreters: the first measured in full, each further
+    /// one for what the claims ledger cites (see
+    /// [`crate::results::interpreters`]).
+    pub pythons: Vec<String>,
 }
 
 impl Options {
@@ -121,8 +126,24 @@ impl Options {
             memory: child::default_memory_cap(),
             jobs: std::thread::available_parallelism().map_or(1, usize::from),
             exercises: true,
+            pythons: vec![python::interpreter()],
         }
     }
+
+    /// The first interpreter: `python3` when none was given.
+    pub fn python(&self) -> &str {
+        self.pythons.first().map_or("python3", String::as_str)
+    }
+}
+
+/// One CPython interpreter of a run.
+struct Interpreter {
+    /// As given.
+    executable: String,
+    /// What `--version` said.
+    version: String,
+    /// 0 for the first (measured in full), 1, 2, … for the others.
+    index: usize,
 }
 
 /// What a finished run wrote, and what went wrong on the way.
@@ -193,6 +214,8 @@ struct State<'a> {
     instructions: Stage<Outcome>,
     /// Per lab id: the CPython run or why there is none.
     python: BTreeMap<&'static str, Stage<Result<python::PythonRun, String>>>,
+    /// The further interpreters' figures, as far as measured.
+    interpreters: Vec<InterpreterRecord>,
 }
 
 impl State<'_> {
@@ -271,7 +294,7 @@ impl State<'_> {
                 id: lab.id.to_owned(),
                 title: lab.title.to_owned(),
                 section: lab.section.to_owned(),
-                claims: lab.claims.iter().map(|c| (*c).to_owned()).collect(),
+                claims: lab.claims.iter().map(|c| c.id.to_owned()).collect(),
                 facts,
                 python_counterparts: lab
                     .cases
@@ -287,12 +310,16 @@ impl State<'_> {
                 python_timing,
             });
         }
-        Results {
+        let mut results = Results {
             schema_version: SCHEMA_VERSION,
             provenance: provenance.clone(),
             labs,
             cases,
-        }
+            interpreters: self.interpreters.clone(),
+            claims: Vec::new(),
+        };
+        results.claims = crate::claims::ledger(&results, crate::registry::labs());
+        results
     }
 }
 
@@ -431,8 +458,22 @@ pub fn bench(root: &Path, options: &Options) -> Result<Summary, Error> {
     check_outputs(&options.out)?;
     let items = plan.items();
     let skipped = |family| options.skip.contains(&family);
-    let mut provenance = Provenance::collect(root, plan.mode.name(), &python::interpreter());
+    let mut provenance = Provenance::collect(root, plan.mode.name(), options.python());
     provenance.jobs = options.jobs.max(1);
+    let pythons: Vec<Interpreter> = options
+        .pythons
+        .iter()
+        .enumerate()
+        .map(|(index, executable)| Interpreter {
+            executable: executable.clone(),
+            version: if index == 0 {
+                provenance.python.clone()
+            } else {
+                python::version(executable)
+            },
+            index,
+        })
+        .collect();
     let runs = options.out.join("runs");
     let logs_root = root.join("target").join("heaplab").join("runs");
     let run_id = unique_dir(&[runs.clone(), logs_root.clone()], &provenance.run_id())?;
@@ -467,6 +508,7 @@ pub fn bench(root: &Path, options: &Options) -> Result<Summary, Error> {
             .selected_labs()
             .map(|lab| (lab.id, Stage::new(skipped(Family::Python))))
             .collect(),
+        interpreters: Vec::new(),
     };
     let save_checkpoint =
         |state: &State<'_>, provenance: &Provenance, stopped_in: &str| -> Result<(), Error> {
@@ -485,7 +527,6 @@ pub fn bench(root: &Path, options: &Options) -> Result<Summary, Error> {
         options,
         items: &items,
         work: &work,
-        python_version: &provenance.python.clone(),
         failures: Vec::new(),
         binaries: None,
     };
@@ -508,7 +549,6 @@ pub fn bench(root: &Path, options: &Options) -> Result<Summary, Error> {
     let exercises_due = options.exercises
         && plan.mode != crate::plan::Mode::Smoke
         && plan.selected_labs().count() == crate::registry::labs().len();
-    let python_version = provenance.python.clone();
     let python_heap = Mutex::new(BTreeMap::new());
     let exercises = Mutex::new(None);
     let mut side: Vec<parallel::Side<'_>> = Vec::new();
@@ -520,15 +560,21 @@ pub fn bench(root: &Path, options: &Options) -> Result<Summary, Error> {
             *lock(&exercises) = Some((run, began.elapsed().as_secs_f64()));
         }));
     }
-    // CPython's heap passes (tracemalloc), one task per lab.
+    // CPython's heap passes (tracemalloc), one task per lab and interpreter.
     if !skipped(Family::Python) {
-        for lab in plan.selected_labs() {
-            let (python_heap, work, version) = (&python_heap, &work, &python_version);
-            side.push(Box::new(move || {
-                let began = Instant::now();
-                let run = python_pass(root, options, work, version, lab, python::Pass::Heap);
-                lock(python_heap).insert(lab.id, (run, began.elapsed().as_secs_f64()));
-            }));
+        for interpreter in &pythons {
+            for lab in plan.selected_labs() {
+                let (python_heap, work) = (&python_heap, &work);
+                side.push(Box::new(move || {
+                    let began = Instant::now();
+                    let run =
+                        python_pass(root, options, work, interpreter, lab, python::Pass::Heap);
+                    lock(python_heap).insert(
+                        (interpreter.index, lab.id),
+                        (run, began.elapsed().as_secs_f64()),
+                    );
+                }));
+            }
         }
     }
     // The longest first: CPython's heap passes, then the exercises.
@@ -542,7 +588,7 @@ pub fn bench(root: &Path, options: &Options) -> Result<Summary, Error> {
     let mut python_heap = python_heap
         .into_inner()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
-    for (lab, (_, seconds)) in &python_heap {
+    for ((_, lab), (_, seconds)) in &python_heap {
         phases::add_work(&mut provenance, "python-heap", lab, *seconds);
     }
     if let Some((measured, elapsed)) = measured {
@@ -581,25 +627,53 @@ pub fn bench(root: &Path, options: &Options) -> Result<Summary, Error> {
         save_checkpoint(&state, &provenance, "after the time family")?;
     }
     if !skipped(Family::Python) {
-        let phase = phases::python(&provenance.python);
-        // One checkpoint per lab: CPython runs are long.
-        for lab in plan.selected_labs() {
-            let began = Instant::now();
-            let heap = python_heap.remove(lab.id).map_or_else(
-                || Err("the heap pass did not run".to_owned()),
-                |(run, _)| run,
-            );
-            state
-                .python
-                .insert(lab.id, Stage::Done(run.python(lab, heap)));
-            let seconds = began.elapsed().as_secs_f64();
-            phases::record(&mut provenance, &phase, seconds);
-            phases::add_work(&mut provenance, "python", lab.id, seconds);
-            save_checkpoint(
-                &state,
-                &provenance,
-                &format!("after the CPython reference of {}", lab.id),
-            )?;
+        for interpreter in &pythons {
+            let phase = phases::python(&interpreter.version);
+            if interpreter.index > 0 {
+                state.interpreters.push(InterpreterRecord {
+                    python: interpreter.version.clone(),
+                    executable: interpreter.executable.clone(),
+                    labs: BTreeMap::new(),
+                });
+            }
+            // One checkpoint per lab: CPython runs are long.
+            for lab in plan.selected_labs() {
+                let began = Instant::now();
+                let heap = python_heap
+                    .remove(&(interpreter.index, lab.id))
+                    .map_or_else(|| Err("the heap pass did not run".to_owned()), |(r, _)| r);
+                let measured = run.python(interpreter, lab, heap);
+                match state.interpreters.last_mut() {
+                    Some(record) if interpreter.index > 0 => {
+                        let lab_record = match measured {
+                            Ok(r) => InterpreterLab {
+                                not_measured: r.not_measured,
+                                facts: r.facts,
+                                cases: r.cases,
+                            },
+                            Err(why) => InterpreterLab {
+                                not_measured: Some(why),
+                                ..InterpreterLab::default()
+                            },
+                        };
+                        record.labs.insert(lab.id.to_owned(), lab_record);
+                    }
+                    _ => {
+                        state.python.insert(lab.id, Stage::Done(measured));
+                    }
+                }
+                let seconds = began.elapsed().as_secs_f64();
+                phases::record(&mut provenance, &phase, seconds);
+                phases::add_work(&mut provenance, "python", lab.id, seconds);
+                save_checkpoint(
+                    &state,
+                    &provenance,
+                    &format!(
+                        "after the CPython reference of {} ({})",
+                        lab.id, interpreter.version
+                    ),
+                )?;
+            }
         }
     }
 
@@ -649,8 +723,6 @@ struct Pipeline<'a> {
     items: &'a [Item],
     /// Logs and bench homes of this run.
     work: &'a Path,
-    /// What `python --version` said.
-    python_version: &'a str,
     /// What makes the run exit 1.
     failures: Vec<String>,
     /// The bench binaries, once built (or why not).
@@ -796,6 +868,7 @@ impl Pipeline<'_> {
     /// in either makes the run exit 1.
     fn python(
         &mut self,
+        interpreter: &Interpreter,
         lab: &heaplab_core::Lab,
         heap: Result<python::PythonRun, String>,
     ) -> Result<python::PythonRun, String> {
@@ -803,7 +876,7 @@ impl Pipeline<'_> {
             self.root,
             self.options,
             self.work,
-            self.python_version,
+            interpreter,
             lab,
             python::Pass::Time,
         );
@@ -815,13 +888,14 @@ impl Pipeline<'_> {
     }
 }
 
-/// One pass of the lab's CPython reference, each counterpart at its Rust
-/// cases' sizes.
+/// One pass of the lab's CPython reference under `interpreter`: with the
+/// first, each counterpart at its Rust cases' sizes; with a further one,
+/// what the lab's claims cite ([`python::Counterpart::cited`]).
 fn python_pass(
     root: &Path,
     options: &Options,
     work: &Path,
-    version: &str,
+    interpreter: &Interpreter,
     lab: &heaplab_core::Lab,
     pass: python::Pass,
 ) -> Result<python::PythonRun, String> {
@@ -829,20 +903,38 @@ fn python_pass(
         python::Pass::Heap => "python heap",
         _ => "python",
     };
-    if let Err(why) = python::check_version(version) {
+    if let Err(why) = python::check_version(&interpreter.version) {
+        let why = if interpreter.index == 0 {
+            why
+        } else {
+            format!("{}: {why}", interpreter.executable)
+        };
         Progress::new(name, 0).finish(&format!("{}: not measured: {why}", lab.id));
         return Err(why);
     }
     let plan = &options.plan;
     let progress = Progress::new(name, 1);
-    progress.message(&format!("{}/python/reference.py", lab.id));
-    let counterparts = python::Counterpart::of(lab, |case| plan.mode.sizes(case));
+    progress.message(&format!(
+        "{}/python/reference.py ({})",
+        lab.id, interpreter.version
+    ));
+    let counterparts = if interpreter.index == 0 {
+        python::Counterpart::of(lab, |case| plan.mode.sizes(case))
+    } else {
+        python::Counterpart::cited(lab, |case| plan.mode.sizes(case))
+    };
     let limits = per_case(options);
     let suffix = match pass {
         python::Pass::Heap => "-heap",
         _ => "",
     };
+    let suffix = if interpreter.index == 0 {
+        suffix.to_owned()
+    } else {
+        format!("{suffix}-{}", interpreter.index)
+    };
     let outcome = python::run(
+        &interpreter.executable,
         root,
         lab,
         &counterparts,

@@ -41,6 +41,12 @@ pub fn interpreter() -> String {
         .unwrap_or_else(|| "python3".to_owned())
 }
 
+/// What `executable --version` says (`Python 3.12.1`), or `not found`.
+pub fn version(executable: &str) -> String {
+    crate::measure::child::query(Command::new(executable).arg("--version"))
+        .unwrap_or_else(|| "not found".to_owned())
+}
+
 /// Checks what `python --version` printed: `Ok` for CPython 3.9 or newer,
 /// else the reason to show as "not measured".
 ///
@@ -358,6 +364,56 @@ impl Counterpart {
         all
     }
 
+    /// The counterparts `lab`'s claims cite (see `heaplab_core::claim`), each
+    /// at the sizes they cite among those of [`Counterpart::of`]: what a
+    /// further interpreter measures for the ledger.
+    ///
+    /// ```
+    /// use heaplab::measure::python::Counterpart;
+    /// let lab = heaplab::registry::find("04").unwrap();
+    /// let cited = Counterpart::cited(lab, |case| case.sizes.to_vec());
+    /// let slots = cited.iter().find(|c| c.workload == "create" && c.strategy == "slots").unwrap();
+    /// assert_eq!(slots.sizes, [1_000_000]);
+    /// assert!(cited.iter().all(|c| c.workload != "read" || c.strategy != "columns"));
+    /// ```
+    pub fn cited(lab: &Lab, sizes_of: impl Fn(&Case) -> Vec<usize>) -> Vec<Counterpart> {
+        use heaplab_core::claim::{At, Locator, Side};
+        let mut cited = Vec::new();
+        for mut counterpart in Self::of(lab, sizes_of) {
+            let mut sizes = Vec::new();
+            for evidence in lab.claims.iter().flat_map(|c| &c.evidence) {
+                let Locator::Metric {
+                    workload,
+                    strategy,
+                    at,
+                    ..
+                } = evidence.locator
+                else {
+                    continue;
+                };
+                if evidence.side != Side::Python
+                    || workload != counterpart.workload
+                    || strategy != counterpart.strategy
+                {
+                    continue;
+                }
+                let n = match at {
+                    At::N(n) => counterpart.sizes.iter().find(|s| **s as u64 == n).copied(),
+                    At::Smallest => counterpart.sizes.first().copied(),
+                    At::Largest => counterpart.sizes.last().copied(),
+                };
+                sizes.extend(n);
+            }
+            sizes.sort_unstable();
+            sizes.dedup();
+            if !sizes.is_empty() {
+                counterpart.sizes = sizes;
+                cited.push(counterpart);
+            }
+        }
+        cited
+    }
+
     /// The script's `--case` argument: `workload/strategy=n,n,...`.
     pub fn arg(&self) -> String {
         let sizes: Vec<String> = self.sizes.iter().map(usize::to_string).collect();
@@ -388,7 +444,8 @@ pub fn constants(lab: &Lab) -> serde_json::Value {
         .into()
 }
 
-/// Runs `root/labs/<lab>/python/reference.py` over `counterparts`, with
+/// Runs `root/labs/<lab>/python/reference.py` with the interpreter
+/// `python` over `counterparts`, with
 /// the lab's constants and `timing`. Each measurement may take
 /// `limits.stall`; the log goes to `log`.
 ///
@@ -397,7 +454,9 @@ pub fn constants(lab: &Lab) -> serde_json::Value {
 /// The reason to show as "not measured" for the whole lab when it cannot
 /// run at all (no interpreter, no script). A script that runs and
 /// misbehaves is reported in [`PythonRun::failures`] instead.
+#[allow(clippy::too_many_arguments)]
 pub fn run(
+    python: &str,
     root: &Path,
     lab: &Lab,
     counterparts: &[Counterpart],
@@ -406,7 +465,6 @@ pub fn run(
     limits: &Limits,
     log: &Path,
 ) -> Result<PythonRun, String> {
-    let python = interpreter();
     let lab_id = lab.id;
     let script = root
         .join("labs")
@@ -431,7 +489,7 @@ pub fn run(
         limits,
         log,
         |rest| {
-            let mut cmd = Command::new(&python);
+            let mut cmd = Command::new(python);
             cmd.arg(&script);
             for counterpart in counterparts {
                 cmd.arg("--case").arg(counterpart.arg());

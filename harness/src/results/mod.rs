@@ -8,6 +8,7 @@
 
 pub mod files;
 pub mod id;
+pub mod interpreters;
 pub mod metrics;
 pub mod provenance;
 
@@ -231,7 +232,7 @@ pub struct LabRecord {
     pub title: String,
     /// Tutorial section mirrored.
     pub section: String,
-    /// The tutorial's claims tested.
+    /// The ids of the ledger's claims this lab measures.
     pub claims: Vec<String>,
     /// Facts from both sources.
     pub facts: Vec<FactRecord>,
@@ -257,8 +258,14 @@ pub struct Results {
     pub provenance: Provenance,
     /// The labs measured.
     pub labs: Vec<LabRecord>,
-    /// Every record, Rust and Python.
+    /// Every record, Rust and Python (the first interpreter's).
     pub cases: Vec<CaseRecord>,
+    /// The interpreters after the first: what the claims cite, per lab.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub interpreters: Vec<interpreters::InterpreterRecord>,
+    /// The claims ledger of this run (see [`crate::claims`]).
+    #[serde(default)]
+    pub claims: Vec<crate::claims::ClaimRecord>,
 }
 
 impl Results {
@@ -523,6 +530,8 @@ pub fn example(metrics: &[(&str, u64)]) -> Results {
                 })
                 .collect(),
         }],
+        interpreters: Vec::new(),
+        claims: Vec::new(),
     }
 }
 

@@ -85,8 +85,20 @@ CASES = [
 ]
 
 
+def count_inside(obj):
+    """The count as seen from inside a function the object was passed to."""
+    return sys.getrefcount(obj) - 1
+
+
+def same_literals():
+    """The tutorial's test of a large int: two equal literals in one code object."""
+    first = 1000
+    second = 1000
+    return first is second
+
+
 def facts():
-    """The tutorial's refcount walk (example 5), measured here."""
+    """The tutorial's refcount walk (example 5) and interning tests (example 6)."""
 
     class Tracked:
         pass
@@ -99,11 +111,20 @@ def facts():
     with_dict = sys.getrefcount(obj) - 1
     del in_list, in_dict
     after = sys.getrefcount(obj) - 1
+    # Built at run time, so the compiler cannot share them as constants.
+    small, large = str(100), str(1000)
+    short = "".join(("hel", "lo"))
     return [
         ("getrefcount(obj) - 1, one name", alone, "count"),
         ("... after adding it to a list", with_list, "count"),
         ("... after adding it to a dict too", with_dict, "count"),
         ("... after deleting the list and the dict", after, "count"),
+        ("... inside a function it is passed to", count_inside(obj), "count"),
+        ("int(100) is int(100), built at run time", int(small) is int(small), "bool"),
+        ("int(1000) is int(1000), built at run time", int(large) is int(large), "bool"),
+        ("two literals 1000 in one function are one object", same_literals(), "bool"),
+        ("a short string built at run time is the literal", short is sys.intern("hello"), "bool"),
+        ("sys.intern of it is the literal", sys.intern(short) is sys.intern("hello"), "bool"),
         ("sys.getsizeof([1, 2, 3])", sys.getsizeof([1, 2, 3]), "bytes"),
         ("sys.getsizeof(object())", sys.getsizeof(object()), "bytes"),
         ("sys.getsizeof(INTERN_TEXT)", sys.getsizeof(C.INTERN_TEXT), "bytes"),

@@ -16,6 +16,7 @@ use std::sync::Arc;
 
 use heaplab_core::{Case, Fact, Lab};
 
+pub mod claims;
 pub mod exercises;
 
 /// Loop counts for every workload: 1 000 is the tutorial's loop shrunk to a
@@ -196,7 +197,7 @@ fn intern_rc(n: usize) -> Vec<Rc<str>> {
 /// Sizes of the handles and of the blocks they allocate.
 fn facts() -> Vec<Fact> {
     let counts = 2 * size_of::<usize>();
-    vec![
+    let mut facts = vec![
         Fact::new(
             "size_of::<Box<u64>>() (the handle)",
             size_of::<Box<u64>>(),
@@ -229,70 +230,136 @@ fn facts() -> Vec<Fact> {
         ),
         Fact::new("size_of::<String>()", size_of::<String>(), "bytes"),
         Fact::new("INTERN_TEXT length", INTERN_TEXT.len(), "bytes"),
-    ]
+    ];
+    facts.extend(strong_counts());
+    facts
+}
+
+/// The tutorial's refcount walk (example 5) with `Rc::strong_count`.
+fn strong_counts() -> Vec<Fact> {
+    fn borrowed(rc: &Rc<Triple>) -> usize {
+        Rc::strong_count(rc)
+    }
+    fn owned(rc: Rc<Triple>) -> usize {
+        Rc::strong_count(&rc)
+    }
+    let rc = Rc::new(triple());
+    let alone = Rc::strong_count(&rc);
+    let list = vec![Rc::clone(&rc)];
+    let in_vec = Rc::strong_count(&rc);
+    let mut map = heaplab_core::FixedMap::default();
+    map.insert("rc", Rc::clone(&rc));
+    let in_map = Rc::strong_count(&rc);
+    let facts = vec![
+        Fact::new("Rc::strong_count, one owner", alone, "count"),
+        Fact::new("... after a clone into a Vec", in_vec, "count"),
+        Fact::new("... after a clone into a HashMap too", in_map, "count"),
+        Fact::new(
+            "... inside a function borrowing it (&Rc)",
+            borrowed(&rc),
+            "count",
+        ),
+        Fact::new(
+            "... inside a function taking a clone",
+            owned(Rc::clone(&rc)),
+            "count",
+        ),
+    ];
+    drop((list, map));
+    facts
 }
 
 /// The lab, for the harness's registry.
 pub fn lab() -> Lab {
-    let lab = Lab::new("02-refcount", "Reference counting", "Reference Counting (examples 5–6)")
-        .claim("Every assignment and every container slot changes an object's reference count, and that bookkeeping has a run-time cost (example 6's three loops).")
-        .claim("An object is freed the moment its count reaches zero: nothing is left live after the loop.")
-        .claim("Interning keeps one copy of a repeated value instead of many.")
-        .facts(facts)
-        .constant("INTERN_TEXT", INTERN_TEXT)
-        .keeps("intern")
-        .cases([
-            Case::new("create-drop", "box", SIZES, |n| n, create_drop::<Box<u64>>)
-                .about("Box::new(u64) then drop: one allocation of 8 bytes each"),
-            Case::new("create-drop", "rc", SIZES, |n| n, create_drop::<Rc<u64>>)
-                .about("Rc::new(u64) then drop: one allocation of 8 + 2 counts"),
-            Case::new("create-drop", "arc", SIZES, |n| n, create_drop::<Arc<u64>>)
-                .about("Arc::new(u64) then drop: like Rc with atomic counts"),
-            Case::new("create-drop", "borrow", SIZES, |n| n, |n| {
+    let lab = Lab::new(
+        "02-refcount",
+        "Reference counting",
+        "Reference Counting (examples 5–6)",
+    )
+    .claims(claims::claims())
+    .facts(facts)
+    .constant("INTERN_TEXT", INTERN_TEXT)
+    .keeps("intern")
+    .cases([
+        Case::new("create-drop", "box", SIZES, |n| n, create_drop::<Box<u64>>)
+            .about("Box::new(u64) then drop: one allocation of 8 bytes each"),
+        Case::new("create-drop", "rc", SIZES, |n| n, create_drop::<Rc<u64>>)
+            .about("Rc::new(u64) then drop: one allocation of 8 + 2 counts"),
+        Case::new("create-drop", "arc", SIZES, |n| n, create_drop::<Arc<u64>>)
+            .about("Arc::new(u64) then drop: like Rc with atomic counts"),
+        Case::new(
+            "create-drop",
+            "borrow",
+            SIZES,
+            |n| n,
+            |n| {
                 for i in 0..n as u64 {
                     black_box(&i);
                 }
                 n
-            })
-            .about("a stack value and a borrow of it: no allocation"),
-        ])
-        .cases([
-            Case::new("clone-drop", "box", SIZES, |n| (Box::new(triple()), n), |(h, n)| {
-                clone_drop(h, n)
-            })
-            .about("cloning a Box<Vec> copies the box and the list"),
-            Case::new("clone-drop", "rc", SIZES, |n| (Rc::new(triple()), n), |(h, n)| {
-                clone_drop(h, n)
-            })
-            .with_python("refcount")
-            .about("Rc::clone: one count increment, no allocation"),
-            Case::new("clone-drop", "arc", SIZES, |n| (Arc::new(triple()), n), |(h, n)| {
-                clone_drop(h, n)
-            })
-            .about("Arc::clone: one atomic increment, no allocation"),
-            Case::new("clone-drop", "borrow", SIZES, |n| (triple(), n), |(v, n)| {
+            },
+        )
+        .about("a stack value and a borrow of it: no allocation"),
+    ])
+    .cases([
+        Case::new(
+            "clone-drop",
+            "box",
+            SIZES,
+            |n| (Box::new(triple()), n),
+            |(h, n)| clone_drop(h, n),
+        )
+        .about("cloning a Box<Vec> copies the box and the list"),
+        Case::new(
+            "clone-drop",
+            "rc",
+            SIZES,
+            |n| (Rc::new(triple()), n),
+            |(h, n)| clone_drop(h, n),
+        )
+        .with_python("refcount")
+        .about("Rc::clone: one count increment, no allocation"),
+        Case::new(
+            "clone-drop",
+            "arc",
+            SIZES,
+            |n| (Arc::new(triple()), n),
+            |(h, n)| clone_drop(h, n),
+        )
+        .about("Arc::clone: one atomic increment, no allocation"),
+        Case::new(
+            "clone-drop",
+            "borrow",
+            SIZES,
+            |n| (triple(), n),
+            |(v, n)| {
                 for _ in 0..n {
                     black_box(&v);
                 }
                 v
-            })
-            .about("copying a &Vec: nothing to count"),
-            Case::new("clone-drop", "clone", SIZES, |n| (Copied(triple()), n), |(h, n)| {
-                clone_drop(h, n)
-            })
-            .about("Vec::clone: a deep copy of the list"),
-        ])
-        .cases(owners_cases::<0, 0>("owners-1"))
-        .cases(owners_cases::<2, 0>("owners-3"))
-        .cases(owners_cases::<0, 10>("list-of-10"))
-        .cases([
-            Case::new("intern", "string", SIZES, |n| n, intern_strings)
-                .with_python("copies")
-                .about("n Strings with equal text: n text allocations"),
-            Case::new("intern", "rc-str", SIZES, |n| n, intern_rc)
-                .with_python("interned")
-                .about("n handles to one Rc<str>: one text allocation"),
-        ]);
+            },
+        )
+        .about("copying a &Vec: nothing to count"),
+        Case::new(
+            "clone-drop",
+            "clone",
+            SIZES,
+            |n| (Copied(triple()), n),
+            |(h, n)| clone_drop(h, n),
+        )
+        .about("Vec::clone: a deep copy of the list"),
+    ])
+    .cases(owners_cases::<0, 0>("owners-1"))
+    .cases(owners_cases::<2, 0>("owners-3"))
+    .cases(owners_cases::<0, 10>("list-of-10"))
+    .cases([
+        Case::new("intern", "string", SIZES, |n| n, intern_strings)
+            .with_python("copies")
+            .about("n Strings with equal text: n text allocations"),
+        Case::new("intern", "rc-str", SIZES, |n| n, intern_rc)
+            .with_python("interned")
+            .about("n handles to one Rc<str>: one text allocation"),
+    ]);
     exercises::list().into_iter().fold(lab, Lab::exercise)
 }
 

@@ -13,6 +13,7 @@ or alone with the Rust lab's constants:
 
 import pathlib
 import sys
+import tracemalloc
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[3] / "harness" / "python"))
 import heaplab_ref  # noqa: E402
@@ -108,9 +109,45 @@ CASES = [("create", name, identity, make) for name, make, _ in MAKERS] + [
 ]
 
 
+class SlotsChild(SlotsPoint):
+    """A subclass that does not declare __slots__ itself."""
+
+
+def accepts_new_attribute(point):
+    try:
+        point.label = "extra"
+    except AttributeError:
+        return False
+    return True
+
+
+def shell_bytes(cls, count=10_000):
+    """tracemalloc's bytes per object of cls with small-int fields (shared, so
+    not counted): the object and its attribute storage, no list slot."""
+    tracing = tracemalloc.is_tracing()
+    if not tracing:
+        tracemalloc.start()
+    keep = [None] * count
+    before = tracemalloc.get_traced_memory()[0]
+    for i in range(count):
+        keep[i] = cls(1, 2, 3)
+    after = tracemalloc.get_traced_memory()[0]
+    if not tracing:
+        tracemalloc.stop()
+    return (after - before) / count
+
+
 def facts():
     slots, plain = SlotsPoint(1000, 1001, 1002), DictPoint(1000, 1001, 1002)
+    child = SlotsChild(1, 2, 3)
     return [
+        ("tracemalloc bytes per SlotsPoint (small-int fields)", shell_bytes(SlotsPoint), "bytes"),
+        ("tracemalloc bytes per DictPoint (small-int fields)", shell_bytes(DictPoint), "bytes"),
+        ("SlotsPoint accepts a new attribute", accepts_new_attribute(SlotsPoint(1, 2, 3)), "bool"),
+        ("DictPoint accepts a new attribute", accepts_new_attribute(DictPoint(1, 2, 3)), "bool"),
+        ("HybridPoint accepts a new attribute", accepts_new_attribute(HybridPoint(1, 2, 3)), "bool"),
+        ("a subclass without __slots__ has __dict__", hasattr(child, "__dict__"), "bool"),
+        ("sys.getsizeof(that subclass's instance)", sys.getsizeof(child), "bytes"),
         ("sys.getsizeof(SlotsPoint)", sys.getsizeof(slots), "bytes"),
         ("sys.getsizeof(DictPoint) (object only)", sys.getsizeof(plain), "bytes"),
         ("sys.getsizeof(DictPoint().__dict__)", sys.getsizeof(plain.__dict__), "bytes"),

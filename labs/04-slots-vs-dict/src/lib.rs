@@ -16,6 +16,7 @@ use std::mem::size_of;
 pub use heaplab_core::FixedMap;
 use heaplab_core::{Case, Fact, Lab};
 
+pub mod claims;
 pub mod exercises;
 
 /// Object counts. 1 000 fits in L1/L2 cache for every layout; 10 000 and
@@ -199,9 +200,7 @@ pub fn lab() -> Lab {
         "__slots__ vs __dict__",
         "__slots__ Optimization (examples 10–12)",
     )
-    .claim("__slots__ can cut an object's memory by up to 50%.")
-    .claim("__slots__ makes creating objects and reading their attributes faster.")
-    .claim("Adding '__dict__' to __slots__ keeps dynamic attributes available when needed.")
+    .claims(claims::claims())
     .facts(facts)
     .constant("EXTRA_EVERY", EXTRA_EVERY)
     .keeps("create")

@@ -149,9 +149,57 @@ CASES += [
 ]
 
 
+def weak_containers_left(count=1_000):
+    """Entries each weak container still has once its referents died."""
+    values, keys, members = weakref.WeakValueDictionary(), weakref.WeakKeyDictionary(), weakref.WeakSet()
+    objects = [Observer(i) for i in range(count)]
+    for obj in objects:
+        values[obj.id] = obj
+        keys[obj] = obj.id
+        members.add(obj)
+    del obj, objects
+    return len(values), len(keys), len(members)
+
+
+def ref_callbacks(count=1_000):
+    """How many weakref.ref callbacks ran for count objects that died."""
+    ran = [0]
+
+    def callback(_ref):
+        ran[0] += 1
+
+    objects = [Observer(i) for i in range(count)]
+    refs = [weakref.ref(obj, callback) for obj in objects]
+    del objects
+    assert all(ref() is None for ref in refs)
+    return ran[0]
+
+
+def proxy_raises():
+    target = Observer(2)
+    proxy = weakref.proxy(target)
+    del target
+    try:
+        proxy.update("event")
+    except ReferenceError:
+        return True
+    return False
+
+
 def facts():
     observer = Observer(1)
+    before = sys.getrefcount(observer)
+    ref = weakref.ref(observer)
+    weak_added = sys.getrefcount(observer) - before
+    values, keys, members = weak_containers_left()
     return [
+        ("getrefcount change from a weakref.ref", weak_added, "count"),
+        ("weakref.getweakrefcount after one weakref.ref", weakref.getweakrefcount(ref()), "count"),
+        ("WeakValueDictionary entries left after 1 000 values died", values, "count"),
+        ("WeakKeyDictionary entries left after 1 000 keys died", keys, "count"),
+        ("WeakSet members left after 1 000 members died", members, "count"),
+        ("weakref.ref callbacks run for 1 000 dropped objects", ref_callbacks(), "count"),
+        ("a weakref.proxy raises ReferenceError once its referent is gone", proxy_raises(), "bool"),
         ("sys.getsizeof(Observer)", sys.getsizeof(observer), "bytes"),
         ("sys.getsizeof(weakref.ref(observer))", sys.getsizeof(weakref.ref(observer)), "bytes"),
         ("finalize: callbacks run for 1 000 dropped objects", finalize(1_000), "count"),

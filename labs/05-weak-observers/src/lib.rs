@@ -23,6 +23,7 @@ use std::rc::{Rc, Weak};
 use heaplab_core::{Case, Fact, FixedMap, Lab};
 use slab::Slab;
 
+pub mod claims;
 pub mod exercises;
 
 /// Observer counts: 1 000 is a busy UI's listener count, 100 000 a server's
@@ -337,7 +338,7 @@ fn finalize(n: usize) -> usize {
 }
 
 fn facts() -> Vec<Fact> {
-    vec![
+    let mut facts = vec![
         Fact::new("size_of::<Observer>()", size_of::<Observer>(), "bytes"),
         Fact::new(
             "Rc<Observer> block: observer + strong and weak counts",
@@ -355,60 +356,91 @@ fn facts() -> Vec<Fact> {
             "bytes",
         ),
         Fact::new("CHURN_NOTIFY_EVERY", CHURN_NOTIFY_EVERY, "count"),
-    ]
+    ];
+    let strong = Rc::new(Observer::new(1));
+    let weak = Rc::downgrade(&strong);
+    facts.push(Fact::new(
+        "Rc::strong_count after Rc::downgrade",
+        Rc::strong_count(&strong),
+        "count",
+    ));
+    facts.push(Fact::new(
+        "Rc::weak_count after Rc::downgrade",
+        Rc::weak_count(&strong),
+        "count",
+    ));
+    drop(strong);
+    facts.push(Fact::new(
+        "Weak::upgrade() is None after the last Rc drops",
+        usize::from(weak.upgrade().is_none()),
+        "bool",
+    ));
+    facts.push(Fact::new(
+        "Drop guards run for 1 000 dropped objects",
+        finalize(1_000),
+        "count",
+    ));
+    facts
 }
 
 /// The lab, for the harness's registry.
 pub fn lab() -> Lab {
-    let lab = Lab::new("05-weak-observers", "Weak observers", "Weak References (examples 13–15); leak pattern 1 (example 9)")
-        .claim("An event emitter holding strong references to its listeners leaks them: an observer its owner dropped stays alive (example 9, pattern 1).")
-        .claim("Weak references (WeakSet, weakref.ref) let observers die with their owners; the emitter prunes the dead ones (examples 9, 14).")
-        .claim("WeakValueDictionary entries disappear when the last strong reference goes; weakref.finalize runs cleanup when an object dies (examples 13, 15).")
-        .facts(facts)
-        .constant("CHURN_NOTIFY_EVERY", CHURN_NOTIFY_EVERY)
-        .cases(subject_cases(
-            "subscribe-release",
-            "subscribe n, every owner lets go, no notify yet: what the subject still holds",
-            |s, n| s.subscribe_release(n),
-        ))
-        .cases(subject_cases(
-            "subscribe-release-notify",
-            "subscribe n, every owner lets go, one notify: after pruning",
-            |s, n| s.subscribe_release_notify(n),
-        ))
-        .cases(subject_cases(
-            "churn",
-            "n subscribe/release pairs, a notify every 64",
-            |s, n| s.churn(n),
-        ))
-        .cases([
-            notify_case::<StrongSubject>("strong").with_python("strong"),
-            notify_case::<WeakSubject>("weak").with_python("weak"),
-            notify_case::<SlabSubject>("slab"),
-        ])
-        .cases([
-            Case::in_env(
-                "value-cache",
-                "strong",
-                SIZES,
-                |n| (FixedMap::with_capacity_and_hasher(n, Default::default()), n),
-                |(cache, n): &mut (FixedMap<u64, Rc<Observer>>, usize)| strong_cache_fill(cache, *n),
-            )
-            .with_python("dict")
-            .about("a plain map of n values whose owners drop them: all stay"),
-            Case::in_env(
-                "value-cache",
-                "weak",
-                SIZES,
-                |n| (WeakCache(FixedMap::with_capacity_and_hasher(n, Default::default())), n),
-                |(cache, n): &mut (WeakCache, usize)| weak_cache_fill(cache, *n),
-            )
-            .with_python("weak-values")
-            .about("a Weak-valued map (WeakValueDictionary): entries go with their owners"),
-            Case::new("finalize", "drop-guard", SIZES, |n| n, finalize)
-                .with_python("finalize")
-                .about("n objects with a Drop finalizer: every cleanup runs, observably"),
-        ]);
+    let lab = Lab::new(
+        "05-weak-observers",
+        "Weak observers",
+        "Weak References (examples 13–15); leak pattern 1 (example 9)",
+    )
+    .claims(claims::claims())
+    .facts(facts)
+    .constant("CHURN_NOTIFY_EVERY", CHURN_NOTIFY_EVERY)
+    .cases(subject_cases(
+        "subscribe-release",
+        "subscribe n, every owner lets go, no notify yet: what the subject still holds",
+        |s, n| s.subscribe_release(n),
+    ))
+    .cases(subject_cases(
+        "subscribe-release-notify",
+        "subscribe n, every owner lets go, one notify: after pruning",
+        |s, n| s.subscribe_release_notify(n),
+    ))
+    .cases(subject_cases(
+        "churn",
+        "n subscribe/release pairs, a notify every 64",
+        |s, n| s.churn(n),
+    ))
+    .cases([
+        notify_case::<StrongSubject>("strong").with_python("strong"),
+        notify_case::<WeakSubject>("weak").with_python("weak"),
+        notify_case::<SlabSubject>("slab"),
+    ])
+    .cases([
+        Case::in_env(
+            "value-cache",
+            "strong",
+            SIZES,
+            |n| (FixedMap::with_capacity_and_hasher(n, Default::default()), n),
+            |(cache, n): &mut (FixedMap<u64, Rc<Observer>>, usize)| strong_cache_fill(cache, *n),
+        )
+        .with_python("dict")
+        .about("a plain map of n values whose owners drop them: all stay"),
+        Case::in_env(
+            "value-cache",
+            "weak",
+            SIZES,
+            |n| {
+                (
+                    WeakCache(FixedMap::with_capacity_and_hasher(n, Default::default())),
+                    n,
+                )
+            },
+            |(cache, n): &mut (WeakCache, usize)| weak_cache_fill(cache, *n),
+        )
+        .with_python("weak-values")
+        .about("a Weak-valued map (WeakValueDictionary): entries go with their owners"),
+        Case::new("finalize", "drop-guard", SIZES, |n| n, finalize)
+            .with_python("finalize")
+            .about("n objects with a Drop finalizer: every cleanup runs, observably"),
+    ]);
     exercises::list().into_iter().fold(lab, Lab::exercise)
 }
 

@@ -15,6 +15,7 @@ import os
 import pathlib
 import sys
 import tempfile
+import tracemalloc
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[3] / "harness" / "python"))
 import heaplab_ref  # noqa: E402
@@ -93,8 +94,40 @@ CASES = [
 ]
 
 
+def snapshot_diff(approach, n):
+    """Example 20's own method: the sum of a tracemalloc snapshot diff taken
+    before the call and after it returned (its result still held)."""
+    tracing = tracemalloc.is_tracing()
+    if not tracing:
+        tracemalloc.start()
+    before = tracemalloc.take_snapshot()
+    result = approach(n)
+    after = tracemalloc.take_snapshot()
+    diff = sum(stat.size_diff for stat in after.compare_to(before, "lineno"))
+    del result
+    if not tracing:
+        tracemalloc.stop()
+    return diff
+
+
+def closed_after_error():
+    """Whether a file opened by `with` is closed when its body raises."""
+    path = lines_file(10)
+    handle = None
+    try:
+        with open(path) as f:
+            handle = f
+            raise ValueError("stop in the middle")
+    except ValueError:
+        pass
+    return handle.closed
+
+
 def facts():
     return [
+        ("example 20's snapshot diff, intermediate lists (n = 1 000 000)", snapshot_diff(first_list, 1_000_000), "bytes"),
+        ("example 20's snapshot diff, generator chain (n = 1 000 000)", snapshot_diff(first_generator, 1_000_000), "bytes"),
+        ("a file opened by with is closed after an exception", closed_after_error(), "bool"),
         ("sys.getsizeof(a generator object)", sys.getsizeof(i for i in range(10)), "bytes"),
         ("sys.getsizeof(list(range(1000)))", sys.getsizeof(list(range(1000))), "bytes"),
         ("bytes per generated line", len(line(0)), "bytes"),

@@ -16,6 +16,7 @@ use std::path::PathBuf;
 
 use heaplab_core::{Case, Fact, Lab};
 
+pub mod claims;
 pub mod exercises;
 
 /// Range lengths: 1 000 (fits in L1), 100 000 (the tutorial's generator
@@ -158,7 +159,26 @@ fn facts() -> Vec<Fact> {
             "bytes",
         ),
         Fact::new("FIRST (even squares wanted)", FIRST, "count"),
+        Fact::new(
+            "descriptors left open by an early return with an error",
+            early_return_leaves_open(),
+            "count",
+        ),
     ]
+}
+
+/// Opens a file and returns early with an error, `?`-style, as a reader that
+/// fails half-way does: how many descriptors that left open (RAII: none).
+fn early_return_leaves_open() -> usize {
+    fn open_then_fail() -> std::io::Result<usize> {
+        let file = File::open(std::env::current_exe()?)?;
+        black_box(&file);
+        Err(std::io::Error::other("stop in the middle"))
+    }
+    let open = || std::fs::read_dir("/proc/self/fd").map_or(0, Iterator::count);
+    let before = open();
+    let _ = open_then_fail();
+    open().saturating_sub(before)
 }
 
 /// The lab, for the harness's registry.
@@ -168,32 +188,88 @@ pub fn lab() -> Lab {
             .with_python(python)
             .about(about)
     };
-    let lab = Lab::new("08-generators-vs-lists", "Generators vs lists", "Optimization Patterns: generators (example 20)")
-        .claim("A generator holds one element at a time, so its memory stays constant while a list grows with n (example 20).")
-        .claim("Chaining generators (filter, map, islice) avoids the intermediate lists of a step-by-step approach, and stops as soon as enough items are produced.")
-        .claim("Reading a large file line by line keeps memory flat; reading it whole holds the file in memory.")
-        .facts(facts)
-        .constant("FIRST", FIRST)
-        .cases([
-            range("sum-squares", "iterator", "(0..n).map(square).sum(): nothing stored", "generator", sum_squares_iterator),
-            range("sum-squares", "collect-each-step", "a Vec of the range, then a Vec of squares", "list", sum_squares_collected),
-            range("sum-squares", "in-place", "one Vec, mapped in place by collect", "list", sum_squares_in_place),
-        ])
-        .cases([
-            range("first-10-even-squares", "iterator", "filter → map → take(10): stops after 20 numbers", "generator", first_even_squares_iterator),
-            range("first-10-even-squares", "collect-each-step", "a Vec after every step, then the first 10", "list", first_even_squares_collected),
-            range("first-10-even-squares", "in-place", "one Vec, filtered and mapped in place", "list", first_even_squares_in_place),
-        ])
-        .cases([
-            Case::new("read-lines", "lines-iterator", LINE_SIZES, lines_file, read_lines_iterator)
-                .with_python("line-by-line")
-                .about("BufReader::lines(): a String per line, one alive at a time"),
-            Case::new("read-lines", "read-line-reuse", LINE_SIZES, lines_file, read_lines_reuse)
-                .about("BufReader::read_line into one reused String"),
-            Case::new("read-lines", "read-whole", LINE_SIZES, lines_file, read_whole)
-                .with_python("readlines")
-                .about("read_to_string, then a Vec<&str> of its lines"),
-        ]);
+    let lab = Lab::new(
+        "08-generators-vs-lists",
+        "Generators vs lists",
+        "Optimization Patterns: generators (example 20)",
+    )
+    .claims(claims::claims())
+    .facts(facts)
+    .constant("FIRST", FIRST)
+    .cases([
+        range(
+            "sum-squares",
+            "iterator",
+            "(0..n).map(square).sum(): nothing stored",
+            "generator",
+            sum_squares_iterator,
+        ),
+        range(
+            "sum-squares",
+            "collect-each-step",
+            "a Vec of the range, then a Vec of squares",
+            "list",
+            sum_squares_collected,
+        ),
+        range(
+            "sum-squares",
+            "in-place",
+            "one Vec, mapped in place by collect",
+            "list",
+            sum_squares_in_place,
+        ),
+    ])
+    .cases([
+        range(
+            "first-10-even-squares",
+            "iterator",
+            "filter → map → take(10): stops after 20 numbers",
+            "generator",
+            first_even_squares_iterator,
+        ),
+        range(
+            "first-10-even-squares",
+            "collect-each-step",
+            "a Vec after every step, then the first 10",
+            "list",
+            first_even_squares_collected,
+        ),
+        range(
+            "first-10-even-squares",
+            "in-place",
+            "one Vec, filtered and mapped in place",
+            "list",
+            first_even_squares_in_place,
+        ),
+    ])
+    .cases([
+        Case::new(
+            "read-lines",
+            "lines-iterator",
+            LINE_SIZES,
+            lines_file,
+            read_lines_iterator,
+        )
+        .with_python("line-by-line")
+        .about("BufReader::lines(): a String per line, one alive at a time"),
+        Case::new(
+            "read-lines",
+            "read-line-reuse",
+            LINE_SIZES,
+            lines_file,
+            read_lines_reuse,
+        )
+        .about("BufReader::read_line into one reused String"),
+        Case::new(
+            "read-lines",
+            "read-whole",
+            LINE_SIZES,
+            lines_file,
+            read_whole,
+        )
+        .with_python("readlines")
+        .about("read_to_string, then a Vec<&str> of its lines"),
+    ]);
     exercises::list().into_iter().fold(lab, Lab::exercise)
 }
 

@@ -22,6 +22,7 @@ use std::num::NonZeroUsize;
 use heaplab_core::{Case, Fact, FixedMap, FixedState, Lab};
 use slab::Slab;
 
+pub mod claims;
 pub mod exercises;
 
 /// Operations per trace. The cache capacity is `n / OPS_PER_SLOT`, so the
@@ -426,38 +427,59 @@ fn facts() -> Vec<Fact> {
 
 /// The lab, for the harness's registry.
 pub fn lab() -> Lab {
-    let lab = Lab::new("09-lru-vs-unbounded", "Bounded vs unbounded caches", "Leak pattern 2: bad cache vs good cache (example 9)")
-        .claim("A cache without eviction grows with every distinct key: a memory leak (example 9, pattern 2).")
-        .claim("An LRU cache with a maximum size bounds memory; the tutorial's LRU keeps an access-order list and moves a key to its end on every hit.")
-        .facts(facts)
-        .constant("OPS_PER_SLOT", OPS_PER_SLOT)
-        .constant("KEYS_PER_SLOT", KEYS_PER_SLOT)
-        .constant("STREAM_CAPACITY", STREAM_CAPACITY)
-        .constant("ZIPF_EXPONENT", ZIPF_EXPONENT)
-        .constant("SEED", SEED)
-        .constant("VALUE_BYTES", VALUE_BYTES)
-        .keeps("trace")
-        .keeps("distinct-keys")
-        .cases([
-            cold::<Unbounded>("unbounded", SIZES).with_python("dict").about("a HashMap: never evicts"),
-            cold::<ListLru>("list-lru", LIST_LRU_SIZES).with_python("list-lru").about("the tutorial's map + order list: O(capacity) per hit")
-                .count_instructions_up_to(10_000, LIST_LRU_COUNTED),
-            cold::<SlabLru>("slab-lru", SIZES).with_python("lru_cache").about("HashMap + linked list through slab indices: O(1)"),
-            cold::<LruCrate>("lru-crate", SIZES).about("the lru crate"),
-        ])
-        .cases([
-            warm::<Unbounded>("unbounded", SIZES).with_python("dict").about("second half of the trace, warm"),
-            warm::<ListLru>("list-lru", LIST_LRU_SIZES).with_python("list-lru").about("second half of the trace, warm")
-                .count_instructions_up_to(10_000, LIST_LRU_COUNTED),
-            warm::<SlabLru>("slab-lru", SIZES).with_python("lru_cache").about("second half of the trace, warm"),
-            warm::<LruCrate>("lru-crate", SIZES).about("second half of the trace, warm"),
-        ])
-        .cases([
-            stream::<Unbounded>("unbounded", SIZES).with_python("dict").about("n distinct keys: keeps all n values"),
-            stream::<ListLru>("list-lru", LIST_LRU_SIZES).with_python("list-lru").about("n distinct keys, capacity 1 000"),
-            stream::<SlabLru>("slab-lru", SIZES).with_python("lru_cache").about("n distinct keys, capacity 1 000"),
-            stream::<LruCrate>("lru-crate", SIZES).about("n distinct keys, capacity 1 000"),
-        ]);
+    let lab = Lab::new(
+        "09-lru-vs-unbounded",
+        "Bounded vs unbounded caches",
+        "Leak pattern 2: bad cache vs good cache (example 9)",
+    )
+    .claims(claims::claims())
+    .facts(facts)
+    .constant("OPS_PER_SLOT", OPS_PER_SLOT)
+    .constant("KEYS_PER_SLOT", KEYS_PER_SLOT)
+    .constant("STREAM_CAPACITY", STREAM_CAPACITY)
+    .constant("ZIPF_EXPONENT", ZIPF_EXPONENT)
+    .constant("SEED", SEED)
+    .constant("VALUE_BYTES", VALUE_BYTES)
+    .keeps("trace")
+    .keeps("distinct-keys")
+    .cases([
+        cold::<Unbounded>("unbounded", SIZES)
+            .with_python("dict")
+            .about("a HashMap: never evicts"),
+        cold::<ListLru>("list-lru", LIST_LRU_SIZES)
+            .with_python("list-lru")
+            .about("the tutorial's map + order list: O(capacity) per hit")
+            .count_instructions_up_to(10_000, LIST_LRU_COUNTED),
+        cold::<SlabLru>("slab-lru", SIZES)
+            .with_python("lru_cache")
+            .about("HashMap + linked list through slab indices: O(1)"),
+        cold::<LruCrate>("lru-crate", SIZES).about("the lru crate"),
+    ])
+    .cases([
+        warm::<Unbounded>("unbounded", SIZES)
+            .with_python("dict")
+            .about("second half of the trace, warm"),
+        warm::<ListLru>("list-lru", LIST_LRU_SIZES)
+            .with_python("list-lru")
+            .about("second half of the trace, warm")
+            .count_instructions_up_to(10_000, LIST_LRU_COUNTED),
+        warm::<SlabLru>("slab-lru", SIZES)
+            .with_python("lru_cache")
+            .about("second half of the trace, warm"),
+        warm::<LruCrate>("lru-crate", SIZES).about("second half of the trace, warm"),
+    ])
+    .cases([
+        stream::<Unbounded>("unbounded", SIZES)
+            .with_python("dict")
+            .about("n distinct keys: keeps all n values"),
+        stream::<ListLru>("list-lru", LIST_LRU_SIZES)
+            .with_python("list-lru")
+            .about("n distinct keys, capacity 1 000"),
+        stream::<SlabLru>("slab-lru", SIZES)
+            .with_python("lru_cache")
+            .about("n distinct keys, capacity 1 000"),
+        stream::<LruCrate>("lru-crate", SIZES).about("n distinct keys, capacity 1 000"),
+    ]);
     exercises::list().into_iter().fold(lab, Lab::exercise)
 }
 

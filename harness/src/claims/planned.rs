@@ -1,0 +1,145 @@
+//! The tutorial's claims whose labs are not built yet: listed in the
+//! ledger as `not measured yet`, with the lab that will measure them. When
+//! a lab is built, its claims move into the lab's crate (with evidence and a
+//! rule) and out of this list; a test checks no id is in both.
+
+use heaplab_core::claim::Claim;
+
+/// One claim waiting for its lab.
+pub struct Planned {
+    /// The lab that will measure it (its folder name under `labs/`).
+    pub lab: &'static str,
+    /// The issue that builds that lab.
+    pub issue: u32,
+    /// The claim, without evidence or rule.
+    pub claim: Claim,
+}
+
+fn planned(lab: &'static str, issue: u32, claim: Claim) -> Planned {
+    Planned { lab, issue, claim }
+}
+
+/// Every claim whose lab is not built yet, in ledger order.
+///
+/// ```
+/// let planned = heaplab::claims::planned::all();
+/// assert!(planned.iter().all(|p| p.claim.rule.is_none()));
+/// ```
+pub fn all() -> Vec<Planned> {
+    const GC: &str = "01-gc-cycles";
+    const LEAKS: &str = "03-leaks";
+    const PROFILING: &str = "06-profiling";
+    const INTERNALS: &str = "07-object-internals";
+    vec![
+        planned(
+            GC,
+            12,
+            Claim::new(
+                1,
+                "gc-generations",
+                "CPython's cycle collector has three generations with thresholds (700, 10, 10).",
+                "Memory Management, Garbage Collection, examples 1–2; notebook part 5",
+            ),
+        ),
+        planned(
+            GC,
+            12,
+            Claim::new(
+                2,
+                "gc-cycles",
+                "Reference counting alone never frees a cycle; gc.collect() does, and with the collector disabled the cycle stays.",
+                "Memory Management, Garbage Collection, example 3; notebook parts 4 and 6",
+            ),
+        ),
+        planned(
+            LEAKS,
+            12,
+            Claim::new(
+                6,
+                "tracemalloc-finds-cache",
+                "tracemalloc snapshots find a class-level cache that keeps growing.",
+                "Memory Management, Memory Leaks Detection, example 7",
+            ),
+        ),
+        planned(
+            LEAKS,
+            12,
+            Claim::new(
+                9,
+                "closure-captures",
+                "A closure keeps everything it captures alive; capturing only what is needed fixes it.",
+                "Memory Management, Memory Leaks Detection, example 9 (pattern 3)",
+            ),
+        ),
+        planned(
+            PROFILING,
+            13,
+            Claim::new(
+                18,
+                "tracemalloc-top-lines",
+                "tracemalloc's top statistics show which lines allocated the most.",
+                "Memory Management, Memory Profiling, example 16; notebook part 9",
+            ),
+        ),
+        planned(
+            PROFILING,
+            13,
+            Claim::new(
+                19,
+                "getsizeof-shallow",
+                "sys.getsizeof is shallow; a deep size needs a recursive walk.",
+                "Memory Management, Memory Profiling, example 17",
+            ),
+        ),
+        planned(
+            INTERNALS,
+            13,
+            Claim::new(
+                20,
+                "tuple-smaller",
+                "A tuple is smaller than a list with the same elements.",
+                "Memory Management, Object Internals, example 18; notebook exercise 3",
+            ),
+        ),
+        planned(
+            INTERNALS,
+            13,
+            Claim::new(
+                21,
+                "object-header",
+                "Every object starts with a 16-byte header (reference count and type pointer).",
+                "Memory Management, Object Internals, example 18",
+            ),
+        ),
+        planned(
+            INTERNALS,
+            13,
+            Claim::new(
+                22,
+                "empty-containers",
+                "Empty containers already cost memory (the sizes of an empty list, tuple, dict and set).",
+                "Memory Management, Object Internals, example 18",
+            ),
+        ),
+        planned(
+            INTERNALS,
+            13,
+            Claim::new(
+                23,
+                "growth-steps",
+                "Lists over-allocate as they grow, and dicts resize at fixed fill points.",
+                "Memory Management, Object Internals, example 19",
+            ),
+        ),
+        planned(
+            INTERNALS,
+            13,
+            Claim::new(
+                24,
+                "array-compact",
+                "array.array stores numbers far more compactly than a list.",
+                "Memory Management, Object Internals, example 19",
+            ),
+        ),
+    ]
+}

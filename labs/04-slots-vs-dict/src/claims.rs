@@ -1,0 +1,269 @@
+//! The tutorial's claims this lab measures, with the rules that judge them.
+
+use heaplab_core::claim::{At, Claim, Figures, Judgement, Missing, num, pct};
+
+/// How much faster `new` is than `old`, as a verdict word and a percentage.
+fn faster(old: f64, new: f64) -> (bool, String) {
+    if new * 2.0 < old {
+        (true, format!("{:.0}× faster", old / new))
+    } else if new < old * 0.95 {
+        (true, format!("{} faster", pct(old - new, old)))
+    } else if new > old * 1.05 {
+        (false, format!("{} slower", pct(new - old, old)))
+    } else {
+        (false, format!("within 5% ({})", pct(new - old, old)))
+    }
+}
+
+/// Claims 10–13 and 28 of the ledger.
+pub fn claims() -> [Claim; 5] {
+    [
+        Claim::new(
+            10,
+            "slots-halve-memory",
+            "__slots__ can cut an object's memory by up to 50%.",
+            "Memory Management, __slots__ Optimization, example 10; notebook part 8",
+        )
+        .python_fact("shell with slots", "tracemalloc bytes per SlotsPoint (small-int fields)")
+        .python_fact("shell with dict", "tracemalloc bytes per DictPoint (small-int fields)")
+        .python_per("object with slots", "create/slots", At::Largest, "peak_bytes")
+        .python_per("object with dict", "create/dict", At::Largest, "peak_bytes")
+        .python_fact("getsizeof with slots", "sys.getsizeof(SlotsPoint)")
+        .python_fact("getsizeof with dict", "sys.getsizeof(DictPoint) (object only)")
+        .rust_per("struct", "create/struct", At::Largest, "peak_bytes")
+        .rust_per("map per object", "create/dict", At::Largest, "peak_bytes")
+        .rule(halve_memory)
+        .method("The tutorial's sys.getsizeof of one instance counts the object's own block only: not its __dict__ (or, since 3.11, the values stored inline beside it) nor the attribute values, so it can show no saving at all and undercounts the footprint several times; heaplab reads tracemalloc's peak for n live objects, and the shell alone from objects whose fields are shared small ints."),
+        Claim::new(
+            11,
+            "slots-no-new-attributes",
+            "__slots__ forbids adding new attributes.",
+            "Memory Management, __slots__ Optimization, example 10",
+        )
+        .python_fact("slots accepts", "SlotsPoint accepts a new attribute")
+        .python_fact("dict accepts", "DictPoint accepts a new attribute")
+        .rule(no_new_attributes),
+        Claim::new(
+            12,
+            "slots-faster",
+            "__slots__ makes creating objects and reading their attributes faster.",
+            "Memory Management, __slots__ Optimization, example 12",
+        )
+        .python("create with dict", "create/dict", At::Largest, "time_ns")
+        .python("create with slots", "create/slots", At::Largest, "time_ns")
+        .python("read with dict", "read/dict", At::Largest, "time_ns")
+        .python("read with slots", "read/slots", At::Largest, "time_ns")
+        .rust("Rust create map", "create/dict", At::Largest, "time_ns")
+        .rust("Rust create struct", "create/struct", At::Largest, "time_ns")
+        .rule(slots_faster),
+        Claim::new(
+            13,
+            "slots-subclass-dict",
+            "A subclass that does not declare __slots__ gets a __dict__ again.",
+            "Memory Management, __slots__ Optimization, example 11",
+        )
+        .python_fact("subclass has __dict__", "a subclass without __slots__ has __dict__")
+        .python_fact("getsizeof subclass", "sys.getsizeof(that subclass's instance)")
+        .python_fact("getsizeof parent", "sys.getsizeof(SlotsPoint)")
+        .rule(subclass_dict),
+        Claim::new(
+            28,
+            "slots-with-dict",
+            "Listing '__dict__' in __slots__ keeps dynamic attributes possible, paying for a dict only where one is used.",
+            "Memory Management, __slots__ Optimization, example 11",
+        )
+        .python_fact("hybrid accepts", "HybridPoint accepts a new attribute")
+        .python_per("hybrid object", "create/hybrid", At::Largest, "peak_bytes")
+        .python_per("object with slots", "create/slots", At::Largest, "peak_bytes")
+        .python_per("object with dict", "create/dict", At::Largest, "peak_bytes")
+        .rust_per("Rust hybrid", "create/hybrid", At::Largest, "peak_bytes")
+        .rule(slots_with_dict),
+    ]
+}
+
+fn halve_memory(f: &Figures) -> Result<Judgement, Missing> {
+    let (shell_slots, shell_dict) = (f.get("shell with slots")?, f.get("shell with dict")?);
+    let (slots, dict) = (f.get("object with slots")?, f.get("object with dict")?);
+    let (size_slots, size_dict) = (
+        f.get("getsizeof with slots")?,
+        f.get("getsizeof with dict")?,
+    );
+    let (rust_struct, rust_map) = (f.get("struct")?, f.get("map per object")?);
+    let shell = 1.0 - shell_slots / shell_dict;
+    let whole = 1.0 - slots / dict;
+    let says = format!(
+        "the object shell shrinks by {} ({} → {} bytes), the whole object with its three int values by {} ({} → {} bytes); the tutorial's getsizeof shows {} → {} bytes, and getsizeof × n counts {:.1}× less than the real footprint with a dict; in Rust a struct takes {} bytes against {} for a map per object",
+        pct(shell, 1.0),
+        num(shell_dict.round()),
+        num(shell_slots.round()),
+        pct(whole, 1.0),
+        num(dict.round()),
+        num(slots.round()),
+        num(size_dict),
+        num(size_slots),
+        dict / size_dict,
+        num(rust_struct.round()),
+        num(rust_map.round()),
+    );
+    Ok(if whole >= 0.4 {
+        Judgement::holds(says)
+    } else if whole > 0.0 || shell > 0.0 {
+        Judgement::nuance(says)
+    } else {
+        Judgement::fails(says)
+    })
+}
+
+fn no_new_attributes(f: &Figures) -> Result<Judgement, Missing> {
+    let (slots, dict) = (
+        f.get("slots accepts")? != 0.0,
+        f.get("dict accepts")? != 0.0,
+    );
+    Ok(Judgement::either(
+        !slots && dict,
+        format!(
+            "setting a new attribute {} on a __slots__ instance and {} on a plain one",
+            if slots {
+                "works"
+            } else {
+                "raises AttributeError"
+            },
+            if dict { "works" } else { "fails" }
+        ),
+    ))
+}
+
+fn slots_faster(f: &Figures) -> Result<Judgement, Missing> {
+    let (create_ok, create) = faster(f.get("create with dict")?, f.get("create with slots")?);
+    let (read_ok, read) = faster(f.get("read with dict")?, f.get("read with slots")?);
+    let (_, rust) = faster(f.get("Rust create map")?, f.get("Rust create struct")?);
+    let says = format!(
+        "creating is {create}, reading {read} (median times at the largest n); in Rust a struct is {rust} to create than a map"
+    );
+    Ok(match (create_ok, read_ok) {
+        (true, true) => Judgement::holds(says),
+        (false, false) => Judgement::fails(says),
+        _ => Judgement::nuance(says),
+    })
+}
+
+fn subclass_dict(f: &Figures) -> Result<Judgement, Missing> {
+    let has = f.get("subclass has __dict__")? != 0.0;
+    Ok(Judgement::either(
+        has,
+        format!(
+            "the subclass's instances {} a __dict__; getsizeof reports {} bytes against {} for the parent",
+            if has { "have" } else { "do not have" },
+            num(f.get("getsizeof subclass")?),
+            num(f.get("getsizeof parent")?)
+        ),
+    ))
+}
+
+fn slots_with_dict(f: &Figures) -> Result<Judgement, Missing> {
+    let accepts = f.get("hybrid accepts")? != 0.0;
+    let (hybrid, slots, dict) = (
+        f.get("hybrid object")?,
+        f.get("object with slots")?,
+        f.get("object with dict")?,
+    );
+    let says = format!(
+        "a hybrid instance {} a new attribute; with one in ten using it, an object takes {} bytes against {} with __slots__ only and {} with a dict (Rust's struct plus an optional map: {} bytes)",
+        if accepts { "accepts" } else { "refuses" },
+        num(hybrid.round()),
+        num(slots.round()),
+        num(dict.round()),
+        num(f.get("Rust hybrid")?.round())
+    );
+    Ok(if accepts && hybrid < dict {
+        Judgement::holds(says)
+    } else if accepts {
+        Judgement::nuance(says)
+    } else {
+        Judgement::fails(says)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use heaplab_core::claim::Verdict;
+
+    use super::*;
+
+    fn judge(number: u32, pairs: &[(&'static str, f64)]) -> Verdict {
+        let claim = claims().into_iter().find(|c| c.number == number).unwrap();
+        claim.judge(&Figures::of(pairs)).verdict
+    }
+
+    fn memory(slots: f64, dict: f64) -> Vec<(&'static str, f64)> {
+        vec![
+            ("shell with slots", 56.0),
+            ("shell with dict", 96.0),
+            ("object with slots", slots),
+            ("object with dict", dict),
+            ("getsizeof with slots", 56.0),
+            ("getsizeof with dict", 56.0),
+            ("struct", 24.0),
+            ("map per object", 247.0),
+        ]
+    }
+
+    #[test]
+    fn memory_halves_or_shrinks_less_or_grows() {
+        assert_eq!(judge(10, &memory(100.0, 200.0)), Verdict::Holds);
+        assert_eq!(judge(10, &memory(160.0, 200.0)), Verdict::Nuance);
+        let mut grows = memory(210.0, 200.0);
+        grows[0].1 = 100.0;
+        assert_eq!(judge(10, &grows), Verdict::DoesNotHold);
+        assert_eq!(judge(10, &memory(1.0, 2.0)[1..]), Verdict::NotMeasured);
+    }
+
+    #[test]
+    fn new_attributes() {
+        let case = |slots, dict| [("slots accepts", slots), ("dict accepts", dict)];
+        assert_eq!(judge(11, &case(0.0, 1.0)), Verdict::Holds);
+        assert_eq!(judge(11, &case(1.0, 1.0)), Verdict::DoesNotHold);
+    }
+
+    #[test]
+    fn faster_both_one_or_neither() {
+        let times = |create, read| {
+            [
+                ("create with dict", 100.0),
+                ("create with slots", create),
+                ("read with dict", 100.0),
+                ("read with slots", read),
+                ("Rust create map", 10.0),
+                ("Rust create struct", 1.0),
+            ]
+        };
+        assert_eq!(judge(12, &times(80.0, 90.0)), Verdict::Holds);
+        assert_eq!(judge(12, &times(80.0, 101.0)), Verdict::Nuance);
+        assert_eq!(judge(12, &times(99.0, 120.0)), Verdict::DoesNotHold);
+    }
+
+    #[test]
+    fn subclass_and_hybrid() {
+        let sub = |has| {
+            [
+                ("subclass has __dict__", has),
+                ("getsizeof subclass", 80.0),
+                ("getsizeof parent", 56.0),
+            ]
+        };
+        assert_eq!(judge(13, &sub(1.0)), Verdict::Holds);
+        assert_eq!(judge(13, &sub(0.0)), Verdict::DoesNotHold);
+        let hybrid = |accepts, size| {
+            [
+                ("hybrid accepts", accepts),
+                ("hybrid object", size),
+                ("object with slots", 160.0),
+                ("object with dict", 200.0),
+                ("Rust hybrid", 57.7),
+            ]
+        };
+        assert_eq!(judge(28, &hybrid(1.0, 197.0)), Verdict::Holds);
+        assert_eq!(judge(28, &hybrid(1.0, 230.0)), Verdict::Nuance);
+        assert_eq!(judge(28, &hybrid(0.0, 197.0)), Verdict::DoesNotHold);
+    }
+}
