@@ -3,7 +3,12 @@ CARGO ?= cargo
 HEAPLAB := $(CARGO) run --quiet --release -p heaplab --
 
 .DEFAULT_GOAL := help
-.PHONY: help bench bench-quick report list plan exercises baseline regress test lint-python
+.PHONY: help bench bench-quick report claims list plan exercises baseline regress test lint-python
+
+# CPython interpreters for the references, e.g. PYTHONS="python3.11 python3.12 python3.13": the
+# first is measured in full, each further one for what the claims ledger cites. Default: python3.
+PYTHONS ?=
+PYTHON_ARGS := $(foreach p,$(PYTHONS),--python $(p))
 
 # ruff, for the CPython references: installed at this exact version into
 # target/tools (never system-wide) by the first `make test`.
@@ -16,13 +21,16 @@ help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 16
 
 bench: ## Measure every lab (heap, time, instructions, CPython): results/latest.json + results/REPORT.md
-	$(HEAPLAB) bench
+	$(HEAPLAB) bench $(PYTHON_ARGS)
 
 bench-quick: ## The same with sizes up to 10 000 and short timings, into results/quick/ (students; about a minute)
-	$(HEAPLAB) bench --quick --out results/quick
+	$(HEAPLAB) bench --quick --out results/quick $(PYTHON_ARGS)
 
 report: ## Regenerate results/REPORT.md, plots and the READMEs' figures from results/latest.json
 	$(HEAPLAB) report
+
+claims: ## The claims ledger of results/latest.json: each tutorial claim's verdict per CPython
+	$(HEAPLAB) claims
 
 list: ## List labs, cases and sizes
 	$(HEAPLAB) list
@@ -34,10 +42,10 @@ exercises: ## Students: every exercise with its state (then `heaplab exercise wa
 	$(HEAPLAB) exercise list
 
 baseline: ## Measure (quick sizes) and save results/baseline.json, the regression baseline
-	$(HEAPLAB) baseline save
+	$(HEAPLAB) baseline save $(PYTHON_ARGS)
 
 regress: ## Measure (quick sizes) and compare with results/baseline.json; fails on a regression (heaplab exits 3)
-	$(HEAPLAB) regress
+	$(HEAPLAB) regress $(PYTHON_ARGS)
 
 $(RUFF):
 	python3 -m venv $(RUFF_HOME)

@@ -337,6 +337,7 @@ fn locator(case: &'static str, at: At, metric: &'static str, per_n: bool) -> Loc
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Figures {
     values: BTreeMap<&'static str, Result<f64, String>>,
+    sizes: BTreeMap<&'static str, u64>,
 }
 
 impl Figures {
@@ -352,6 +353,37 @@ impl Figures {
     /// Sets one figure, measured or not.
     pub fn set(&mut self, label: &'static str, value: Result<f64, String>) {
         self.values.insert(label, value);
+    }
+
+    /// Records the size `n` a metric figure was read at.
+    pub fn set_size(&mut self, label: &'static str, n: u64) {
+        self.sizes.insert(label, n);
+    }
+
+    /// Two figures of one trend, at a smaller and a larger size: both, or
+    /// [`Missing`] when either is, or when the run measured one size only
+    /// (a quick run), so there is no trend to judge.
+    ///
+    /// ```
+    /// use heaplab_core::claim::Figures;
+    /// let mut f = Figures::of(&[("small", 472.0), ("large", 552.0)]);
+    /// assert_eq!(f.trend("small", "large").unwrap(), (472.0, 552.0));
+    /// f.set_size("small", 1000);
+    /// f.set_size("large", 1000);
+    /// assert!(f.trend("small", "large").unwrap_err().0.contains("one size"));
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As said.
+    pub fn trend(&self, small: &str, large: &str) -> Result<(f64, f64), Missing> {
+        let values = (self.get(small)?, self.get(large)?);
+        match (self.sizes.get(small), self.sizes.get(large)) {
+            (Some(a), Some(b)) if a == b => Err(Missing(format!(
+                "{small} and {large}: this run measured one size (n = {a}), and a trend needs two (the full run has them)"
+            ))),
+            _ => Ok(values),
+        }
     }
 
     /// The figure, or [`Missing`] naming it and why.

@@ -232,6 +232,9 @@ fn figures(claim: &Claim, records: &[&FigureRecord]) -> Figures {
     let mut figures = Figures::default();
     for evidence in &claim.evidence {
         if let Some(record) = records.iter().find(|r| r.label == evidence.label) {
+            if let Some(n) = record.n {
+                figures.set_size(evidence.label, n);
+            }
             figures.set(
                 evidence.label,
                 record

@@ -212,6 +212,87 @@ pub struct Comparison {
     /// Metrics compared that can fail the gate (both sides measured; time
     /// only with `--fail-on-time`).
     pub compared: usize,
+    /// Claims whose verdict changed under an interpreter both runs have:
+    /// a warning, never a failure (see [`verdict_changes`]).
+    pub claims: Vec<VerdictChange>,
+}
+
+/// A claim's verdict that differs between the baseline and the run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VerdictChange {
+    /// `10 (slots-halve-memory)`.
+    pub claim: String,
+    /// The interpreter.
+    pub python: String,
+    /// The baseline's verdict.
+    pub before: heaplab_core::claim::Verdict,
+    /// This run's.
+    pub now: heaplab_core::claim::Verdict,
+    /// Whether the verdict rests on wall times, which move between runs.
+    pub timed: bool,
+}
+
+impl VerdictChange {
+    /// One line for the terminal and the job summary.
+    pub fn line(&self) -> String {
+        format!(
+            "claim {} under {}: verdict was \"{}\", now \"{}\"{}",
+            self.claim,
+            self.python,
+            self.before,
+            self.now,
+            if self.timed {
+                " (it rests on wall times, which move between runs)"
+            } else {
+                ""
+            }
+        )
+    }
+}
+
+/// The claims whose verdict changed between `baseline` and `now`, under
+/// each interpreter both have.
+///
+/// ```
+/// use heaplab::gate::rules::verdict_changes;
+/// use heaplab_core::claim::Verdict;
+/// let before = heaplab::results::example(&[]);
+/// let mut now = before.clone();
+/// now.claims = heaplab::claims::ledger(&now, &[]);
+/// let mut before = before;
+/// before.claims = now.claims.clone();
+/// assert!(verdict_changes(&before, &now).is_empty());
+/// before.claims[0].verdicts[0].verdict = Verdict::Holds;
+/// let changes = verdict_changes(&before, &now);
+/// assert_eq!(changes[0].before, Verdict::Holds);
+/// assert_eq!(changes[0].now, Verdict::NotMeasured);
+/// ```
+pub fn verdict_changes(baseline: &Results, now: &Results) -> Vec<VerdictChange> {
+    let before = crate::claims::of(baseline);
+    let mut changes = Vec::new();
+    for claim in crate::claims::of(now) {
+        let Some(old) = before.iter().find(|c| c.id == claim.id) else {
+            continue;
+        };
+        for v in &claim.verdicts {
+            if let Some(was) = old.verdicts.iter().find(|o| o.python == v.python)
+                && was.verdict != v.verdict
+            {
+                changes.push(VerdictChange {
+                    claim: format!("{} ({})", claim.number, claim.id),
+                    python: v.python.clone(),
+                    before: was.verdict,
+                    now: v.verdict,
+                    timed: claim
+                        .rust
+                        .iter()
+                        .chain(&v.figures)
+                        .any(|f| f.unit.starts_with("ns")),
+                });
+            }
+        }
+    }
+    changes
 }
 
 impl Comparison {
@@ -293,6 +374,7 @@ pub fn compare(baseline: &Results, now: &Results, thresholds: &Thresholds) -> Co
             .collect(),
         provenance,
         mismatches,
+        claims: verdict_changes(baseline, now),
         ..Comparison::default()
     };
     for (case, before) in &old {

@@ -27,6 +27,9 @@ pub fn table(c: &Comparison) -> String {
     for (what, b, n) in c.provenance.iter().chain(&c.mismatches) {
         let _ = writeln!(out, "warning: {what} differs: baseline {b}, now {n}");
     }
+    for change in &c.claims {
+        let _ = writeln!(out, "warning: {}", change.line());
+    }
     let header = ["case", "metric", "baseline", "now", "change", "verdict"];
     let rows: Vec<[String; 6]> = c
         .rows
@@ -106,6 +109,9 @@ pub fn markdown(c: &Comparison, baseline_name: &str) -> String {
             md,
             "> **warning**: {what} differs: baseline `{b}`, now `{n}`\n"
         );
+    }
+    for change in &c.claims {
+        let _ = writeln!(md, "> **warning**: {}\n", change.line());
     }
     if !c.rows.is_empty() {
         let _ = writeln!(

@@ -907,7 +907,12 @@ fn python_pass(
         let why = if interpreter.index == 0 {
             why
         } else {
-            format!("{}: {why}", interpreter.executable)
+            // Given with --python: the advice is about that option, not $PYTHON.
+            let why = why.split("; set ").next().unwrap_or(&why).to_owned();
+            format!(
+                "{}: {why}; give --python (PYTHONS=) a CPython 3.9+ instead",
+                interpreter.executable
+            )
         };
         Progress::new(name, 0).finish(&format!("{}: not measured: {why}", lab.id));
         return Err(why);

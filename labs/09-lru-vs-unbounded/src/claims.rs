@@ -50,11 +50,8 @@ pub fn claims() -> [Claim; 1] {
 }
 
 fn bounded(f: &Figures) -> Result<Judgement, Missing> {
-    let (dict_small, dict_large) = (f.get("dict, smallest n")?, f.get("dict, largest n")?);
-    let (lru_small, lru_large) = (
-        f.get("lru_cache, smallest n")?,
-        f.get("lru_cache, largest n")?,
-    );
+    let (dict_small, dict_large) = f.trend("dict, smallest n", "dict, largest n")?;
+    let (lru_small, lru_large) = f.trend("lru_cache, smallest n", "lru_cache, largest n")?;
     let says = format!(
         "from the smallest to the largest stream of distinct keys the dict keeps {} then {} bytes ({:.0}×), lru_cache {} then {} (Rust: {} bytes in a HashMap, {} in the slab LRU)",
         num(dict_small),
@@ -92,5 +89,11 @@ mod tests {
         let [claim] = claims();
         assert_eq!(claim.judge(&run(452_600.0)).verdict, Verdict::Holds);
         assert_eq!(claim.judge(&run(4e7)).verdict, Verdict::DoesNotHold);
+        // A quick run measures one size: no trend, so no verdict.
+        let mut one_size = run(452_600.0);
+        for label in ["dict, smallest n", "dict, largest n"] {
+            one_size.set_size(label, 10_000);
+        }
+        assert_eq!(claim.judge(&one_size).verdict, Verdict::NotMeasured);
     }
 }
