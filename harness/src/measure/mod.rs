@@ -926,8 +926,17 @@ fn python_pass(
     let counterparts = if interpreter.index == 0 {
         python::Counterpart::of(lab, |case| plan.mode.sizes(case))
     } else {
-        python::Counterpart::cited(lab, |case| plan.mode.sizes(case))
+        python::Counterpart::cited(
+            lab,
+            |case| plan.mode.sizes(case),
+            pass == python::Pass::Time,
+        )
     };
+    if counterparts.is_empty() && interpreter.index > 0 {
+        let why = "none of its claims cites a time of this lab's CPython reference".to_owned();
+        progress.finish(&format!("{}: {why}", lab.id));
+        return Err(why);
+    }
     let limits = per_case(options);
     let suffix = match pass {
         python::Pass::Heap => "-heap",

@@ -371,12 +371,19 @@ impl Counterpart {
     /// ```
     /// use heaplab::measure::python::Counterpart;
     /// let lab = heaplab::registry::find("04").unwrap();
-    /// let cited = Counterpart::cited(lab, |case| case.sizes.to_vec());
+    /// let cited = Counterpart::cited(lab, |case| case.sizes.to_vec(), false);
     /// let slots = cited.iter().find(|c| c.workload == "create" && c.strategy == "slots").unwrap();
     /// assert_eq!(slots.sizes, [1_000_000]);
     /// assert!(cited.iter().all(|c| c.workload != "read" || c.strategy != "columns"));
+    /// // Only what a time figure is cited for needs the time pass.
+    /// let timed = Counterpart::cited(lab, |case| case.sizes.to_vec(), true);
+    /// assert!(timed.iter().all(|c| c.workload != "create" || c.strategy != "hybrid"));
     /// ```
-    pub fn cited(lab: &Lab, sizes_of: impl Fn(&Case) -> Vec<usize>) -> Vec<Counterpart> {
+    pub fn cited(
+        lab: &Lab,
+        sizes_of: impl Fn(&Case) -> Vec<usize>,
+        timed_only: bool,
+    ) -> Vec<Counterpart> {
         use heaplab_core::claim::{At, Locator, Side};
         let mut cited = Vec::new();
         for mut counterpart in Self::of(lab, sizes_of) {
@@ -386,12 +393,14 @@ impl Counterpart {
                     workload,
                     strategy,
                     at,
+                    metric,
                     ..
                 } = evidence.locator
                 else {
                     continue;
                 };
                 if evidence.side != Side::Python
+                    || (timed_only && metric != crate::results::metric::TIME_NS)
                     || workload != counterpart.workload
                     || strategy != counterpart.strategy
                 {
