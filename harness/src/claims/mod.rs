@@ -334,14 +334,12 @@ pub fn ledger(results: &Results, labs: &[Lab]) -> Vec<ClaimRecord> {
     rows
 }
 
-/// The ledger of a results file: the one it carries, or (a file written
-/// before the ledger existed) one computed now from its figures.
+/// The ledger of a results file, computed from its figures by the current
+/// rules: the same as the file's own `claims` unless a rule changed since it
+/// was written (then the report, the READMEs and the gate all follow the
+/// current rules, and the gate compares like with like).
 pub fn of(results: &Results) -> Vec<ClaimRecord> {
-    if results.claims.is_empty() {
-        ledger(results, crate::registry::labs())
-    } else {
-        results.claims.clone()
-    }
+    ledger(results, crate::registry::labs())
 }
 
 /// How many claims got each verdict under each interpreter, in the order

@@ -251,26 +251,32 @@ impl VerdictChange {
 }
 
 /// The claims whose verdict changed between `baseline` and `now`, under
-/// each interpreter both have.
+/// each interpreter both have, both ledgers computed by today's rules from
+/// each file's figures (see [`crate::claims::of`]).
+pub fn verdict_changes(baseline: &Results, now: &Results) -> Vec<VerdictChange> {
+    changes(&crate::claims::of(baseline), &crate::claims::of(now))
+}
+
+/// The verdicts that differ between two ledgers, under each interpreter
+/// both have.
 ///
 /// ```
-/// use heaplab::gate::rules::verdict_changes;
+/// use heaplab::gate::rules::changes;
 /// use heaplab_core::claim::Verdict;
-/// let before = heaplab::results::example(&[]);
-/// let mut now = before.clone();
-/// now.claims = heaplab::claims::ledger(&now, &[]);
-/// let mut before = before;
-/// before.claims = now.claims.clone();
-/// assert!(verdict_changes(&before, &now).is_empty());
-/// before.claims[0].verdicts[0].verdict = Verdict::Holds;
-/// let changes = verdict_changes(&before, &now);
-/// assert_eq!(changes[0].before, Verdict::Holds);
-/// assert_eq!(changes[0].now, Verdict::NotMeasured);
+/// let now = heaplab::claims::ledger(&heaplab::results::example(&[]), &[]);
+/// let mut before = now.clone();
+/// assert!(changes(&before, &now).is_empty());
+/// before[0].verdicts[0].verdict = Verdict::Holds;
+/// let found = changes(&before, &now);
+/// assert_eq!((found[0].before, found[0].now), (Verdict::Holds, Verdict::NotMeasured));
+/// assert!(found[0].line().contains("verdict was \"holds\", now \"not measured yet\""));
 /// ```
-pub fn verdict_changes(baseline: &Results, now: &Results) -> Vec<VerdictChange> {
-    let before = crate::claims::of(baseline);
+pub fn changes(
+    before: &[crate::claims::ClaimRecord],
+    now: &[crate::claims::ClaimRecord],
+) -> Vec<VerdictChange> {
     let mut changes = Vec::new();
-    for claim in crate::claims::of(now) {
+    for claim in now {
         let Some(old) = before.iter().find(|c| c.id == claim.id) else {
             continue;
         };

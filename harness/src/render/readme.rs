@@ -229,8 +229,9 @@ fn render(spec: &str, results: &Results) -> Result<String, String> {
         "run" if words.is_empty() => Ok(run(results)),
         "fact" => fact(spec, results),
         "facts" => facts(&words, results),
+        "claims" => claims(&words, results),
         other => Err(format!(
-            "unknown block kind {other:?} (table, value, fact, facts, run) or unexpected parameters"
+            "unknown block kind {other:?} (table, value, fact, facts, claims, run) or unexpected parameters"
         )),
     }
 }
@@ -518,10 +519,54 @@ fn facts(words: &[&str], results: &Results) -> Result<String, String> {
     ))
 }
 
+/// `claims`: the ledger's counts per interpreter; `claims lab=NN`: that
+/// lab's claims, each with its verdict and sentence per interpreter.
+fn claims(words: &[&str], results: &Results) -> Result<String, String> {
+    let rows = crate::claims::of(results);
+    match words {
+        [] => Ok(format!("{}.", crate::claims::render::tally(&rows))),
+        [lab] => {
+            let query = lab
+                .strip_prefix("lab=")
+                .ok_or_else(|| "expected: claims [lab=NN]".to_owned())?;
+            let mine: Vec<_> = rows
+                .iter()
+                .filter(|r| r.lab == query || r.lab.split('-').next() == Some(query))
+                .collect();
+            if mine.is_empty() {
+                return Err(format!("no claim of lab {query} in the ledger"));
+            }
+            let mut md = String::new();
+            for row in mine {
+                md.push_str(&format!("\n- **{}. {}** (`{}`)", row.number, row.text, row.id));
+                for v in &row.verdicts {
+                    md.push_str(&format!(
+                        "\n  - {} — *{}*: {}",
+                        v.python, v.verdict, v.says
+                    ));
+                }
+            }
+            md.push('\n');
+            Ok(md)
+        }
+        _ => Err("expected: claims [lab=NN]".to_owned()),
+    }
+}
+
 fn run(results: &Results) -> String {
     let p = &results.provenance;
+    let others: Vec<&str> = results
+        .interpreters
+        .iter()
+        .map(|i| i.python.strip_prefix("Python ").unwrap_or(&i.python))
+        .collect();
+    let others = if others.is_empty() {
+        String::new()
+    } else {
+        format!(", and {} for the claims", others.join(", "))
+    };
     format!(
-        "Figures from the run `{}` (`{}`, commit `{}`{}, {} mode; {} with {} cores, {}; {}; CPython {}).",
+        "Figures from the run `{}` (`{}`, commit `{}`{}, {} mode; {} with {} cores, {}; {}; CPython {}{others}).",
         p.run_id(),
         p.command,
         p.short_revision(),
