@@ -17,12 +17,26 @@ fn every_cited_figure_exists() {
         let counterparts = Counterpart::of(lab, |case| case.sizes.to_vec());
         for claim in &lab.claims {
             for evidence in &claim.evidence {
-                let what = format!("{} claim {} evidence '{}'", lab.id, claim.id, evidence.label);
+                let what = format!(
+                    "{} claim {} evidence '{}'",
+                    lab.id, claim.id, evidence.label
+                );
                 match (evidence.side, evidence.locator) {
                     (Side::Rust, Locator::Fact(name)) => {
-                        assert!(facts.iter().any(|f| f == name), "{what}: no Rust fact {name:?}");
+                        assert!(
+                            facts.iter().any(|f| f == name),
+                            "{what}: no Rust fact {name:?}"
+                        );
                     }
-                    (Side::Rust, Locator::Metric { workload, strategy, at, .. }) => {
+                    (
+                        Side::Rust,
+                        Locator::Metric {
+                            workload,
+                            strategy,
+                            at,
+                            ..
+                        },
+                    ) => {
                         let case = lab
                             .find(workload, strategy)
                             .unwrap_or_else(|| panic!("{what}: no case {workload}/{strategy}"));
@@ -30,11 +44,21 @@ fn every_cited_figure_exists() {
                             assert!(case.sizes.contains(&(n as usize)), "{what}: no size {n}");
                         }
                     }
-                    (Side::Python, Locator::Metric { workload, strategy, at, .. }) => {
+                    (
+                        Side::Python,
+                        Locator::Metric {
+                            workload,
+                            strategy,
+                            at,
+                            ..
+                        },
+                    ) => {
                         let c = counterparts
                             .iter()
                             .find(|c| c.workload == workload && c.strategy == strategy)
-                            .unwrap_or_else(|| panic!("{what}: no CPython counterpart {workload}/{strategy}"));
+                            .unwrap_or_else(|| {
+                                panic!("{what}: no CPython counterpart {workload}/{strategy}")
+                            });
                         if let At::N(n) = at {
                             assert!(c.sizes.contains(&(n as usize)), "{what}: no size {n}");
                         }
@@ -51,7 +75,10 @@ fn every_cited_figure_exists() {
 fn the_committed_run_judges_every_claim_of_a_built_lab() {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../results/latest.json");
     let results = Results::load(&path).unwrap();
-    assert!(!results.claims.is_empty(), "the committed run has no ledger: rerun `make bench`");
+    assert!(
+        !results.claims.is_empty(),
+        "the committed run has no ledger: rerun `make bench`"
+    );
     assert!(
         !results.interpreters.is_empty(),
         "the committed run measured one CPython: run `make bench PYTHONS=...` with every CPython 3.9+ you have"
@@ -61,7 +88,14 @@ fn the_committed_run_judges_every_claim_of_a_built_lab() {
     // shows here.
     for claim in heaplab::claims::of(&results) {
         for v in claim.verdicts.iter().filter(|_| claim.built) {
-            assert_ne!(v.verdict, Verdict::NotMeasured, "claim {} under {}: {}", claim.id, v.python, v.says);
+            assert_ne!(
+                v.verdict,
+                Verdict::NotMeasured,
+                "claim {} under {}: {}",
+                claim.id,
+                v.python,
+                v.says
+            );
         }
     }
 }

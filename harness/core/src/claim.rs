@@ -158,6 +158,31 @@ pub enum At {
     /// The largest size the run measured for the case (a quick run's
     /// largest is smaller than a full run's).
     Largest,
+    /// The largest size measured that is at most this: where a figure per
+    /// object is the same at every size, a further interpreter need not
+    /// build the largest.
+    UpTo(u64),
+}
+
+impl At {
+    /// The size this picks among `sizes` (ascending).
+    ///
+    /// ```
+    /// use heaplab_core::claim::At;
+    /// let sizes = [1_000, 100_000, 10_000_000];
+    /// assert_eq!(At::Largest.pick(&sizes), Some(10_000_000));
+    /// assert_eq!(At::UpTo(100_000).pick(&sizes), Some(100_000));
+    /// assert_eq!(At::UpTo(999).pick(&sizes), None);
+    /// assert_eq!(At::N(5).pick(&sizes), None);
+    /// ```
+    pub fn pick(self, sizes: &[u64]) -> Option<u64> {
+        match self {
+            At::N(n) => sizes.contains(&n).then_some(n),
+            At::Smallest => sizes.first().copied(),
+            At::Largest => sizes.last().copied(),
+            At::UpTo(cap) => sizes.iter().rev().find(|n| **n <= cap).copied(),
+        }
+    }
 }
 
 /// Where a figure is found in a run.
@@ -358,6 +383,22 @@ impl Figures {
     /// Records the size `n` a metric figure was read at.
     pub fn set_size(&mut self, label: &'static str, n: u64) {
         self.sizes.insert(label, n);
+    }
+
+    /// The size a metric figure was read at, as text for a sentence
+    /// (`"n = 100,000"`), or `"the size measured"` when unknown.
+    ///
+    /// ```
+    /// let mut f = heaplab_core::claim::Figures::default();
+    /// f.set_size("list", 100_000);
+    /// assert_eq!(f.at("list"), "n = 100,000");
+    /// assert_eq!(f.at("other"), "the size measured");
+    /// ```
+    pub fn at(&self, label: &str) -> String {
+        self.sizes.get(label).map_or_else(
+            || "the size measured".to_owned(),
+            |n| format!("n = {}", crate::number(*n as f64)),
+        )
     }
 
     /// Two figures of one trend, at a smaller and a larger size: both, or

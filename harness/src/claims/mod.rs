@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use heaplab_core::Lab;
-use heaplab_core::claim::{At, Claim, Figures, Locator, Side, Verdict};
+use heaplab_core::claim::{Claim, Figures, Locator, Side, Verdict};
 
 use crate::results::{CaseRecord, FactRecord, Results, Source, metrics};
 
@@ -176,12 +176,19 @@ fn find(
                 .filter(|c| c.id.workload == *workload && c.id.strategy == *strategy)
                 .collect();
             records.sort_by_key(|c| c.id.n);
-            let record = match at {
-                At::N(n) => records.iter().find(|c| c.id.n == *n).copied(),
-                At::Smallest => records.first().copied(),
-                At::Largest => records.last().copied(),
-            };
+            let sizes: Vec<u64> = records.iter().map(|c| c.id.n).collect();
+            let record = at
+                .pick(&sizes)
+                .and_then(|n| records.iter().find(|c| c.id.n == n).copied());
             match record {
+                None if !sizes.is_empty() => Err(format!(
+                    "no record of {workload}/{strategy} at {at:?} in this run (it has n = {})",
+                    sizes
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
                 None => Err(absent.map_or_else(
                     || format!("no record of {workload}/{strategy} in this run"),
                     str::to_owned,

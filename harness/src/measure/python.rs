@@ -384,7 +384,7 @@ impl Counterpart {
         sizes_of: impl Fn(&Case) -> Vec<usize>,
         timed_only: bool,
     ) -> Vec<Counterpart> {
-        use heaplab_core::claim::{At, Locator, Side};
+        use heaplab_core::claim::{Locator, Side};
         let mut cited = Vec::new();
         for mut counterpart in Self::of(lab, sizes_of) {
             let mut sizes = Vec::new();
@@ -406,12 +406,8 @@ impl Counterpart {
                 {
                     continue;
                 }
-                let n = match at {
-                    At::N(n) => counterpart.sizes.iter().find(|s| **s as u64 == n).copied(),
-                    At::Smallest => counterpart.sizes.first().copied(),
-                    At::Largest => counterpart.sizes.last().copied(),
-                };
-                sizes.extend(n);
+                let all: Vec<u64> = counterpart.sizes.iter().map(|s| *s as u64).collect();
+                sizes.extend(at.pick(&all).map(|n| n as usize));
             }
             sizes.sort_unstable();
             sizes.dedup();

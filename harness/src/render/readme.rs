@@ -538,12 +538,12 @@ fn claims(words: &[&str], results: &Results) -> Result<String, String> {
             }
             let mut md = String::new();
             for row in mine {
-                md.push_str(&format!("\n- **{}. {}** (`{}`)", row.number, row.text, row.id));
+                md.push_str(&format!(
+                    "\n- **{}. {}** (`{}`)",
+                    row.number, row.text, row.id
+                ));
                 for v in &row.verdicts {
-                    md.push_str(&format!(
-                        "\n  - {} — *{}*: {}",
-                        v.python, v.verdict, v.says
-                    ));
+                    md.push_str(&format!("\n  - {} — *{}*: {}", v.python, v.verdict, v.says));
                 }
             }
             md.push('\n');
