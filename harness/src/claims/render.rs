@@ -57,8 +57,19 @@ pub fn tally(rows: &[ClaimRecord]) -> String {
         .join("; ")
 }
 
+/// A table cell: Markdown already escaped, `|` and line breaks made safe.
 fn cell(text: &str) -> String {
     text.replace('|', "\\|").replace('\n', " ")
+}
+
+/// Text for Markdown: the underscores and stars of `__slots__` or
+/// `a * b` shown as written, not as emphasis.
+///
+/// ```
+/// assert_eq!(heaplab::claims::render::escape("__slots__ × n"), "\\_\\_slots\\_\\_ × n");
+/// ```
+pub fn escape(text: &str) -> String {
+    text.replace('_', "\\_").replace('*', "\\*")
 }
 
 /// The report's opening section: counts, one row per claim (the verdict and
@@ -88,17 +99,20 @@ pub fn markdown(rows: &[ClaimRecord], lab_link: impl Fn(&str) -> Option<String>)
             "| [{}](#claim-{}) | {} | {lab} |",
             row.number,
             row.number,
-            cell(row.text.trim_end_matches('.'))
+            cell(&escape(row.text.trim_end_matches('.')))
         );
         for p in &pythons {
             let verdict = row.verdicts.iter().find(|v| &v.python == p);
             let text = verdict.map_or_else(String::new, |v| match (v.verdict, v.figures.first()) {
                 (Verdict::NotMeasured, _) | (_, None) => format!("**{}**", v.verdict),
-                (_, Some(f)) => format!("**{}**<br>{}", v.verdict, figure(f)),
+                (_, Some(f)) => format!("**{}**<br>{}", v.verdict, escape(&figure(f))),
             });
             let _ = write!(md, " {} |", cell(&text));
         }
-        let rust = row.rust.first().map_or_else(|| "—".to_owned(), figure);
+        let rust = row
+            .rust
+            .first()
+            .map_or_else(|| "—".to_owned(), |f| escape(&figure(f)));
         let _ = writeln!(md, " {} |", cell(&rust));
     }
     let _ = writeln!(md, "\nWhat each verdict rests on:\n");
@@ -106,13 +120,18 @@ pub fn markdown(rows: &[ClaimRecord], lab_link: impl Fn(&str) -> Option<String>)
         let _ = writeln!(
             md,
             "<a id=\"claim-{}\"></a>**{}. {}** — {} (`{}`, lab `{}`)\n",
-            row.number, row.number, row.text, row.location, row.id, row.lab
+            row.number,
+            row.number,
+            escape(&row.text),
+            escape(&row.location),
+            row.id,
+            row.lab
         );
         for v in &row.verdicts {
-            let _ = writeln!(md, "- {} — *{}*: {}", v.python, v.verdict, v.says);
+            let _ = writeln!(md, "- {} — *{}*: {}", v.python, v.verdict, escape(&v.says));
         }
         if let Some(method) = &row.method {
-            let _ = writeln!(md, "- The tutorial's method: {method}");
+            let _ = writeln!(md, "- The tutorial's method: {}", escape(method));
         }
         md.push('\n');
     }

@@ -537,13 +537,21 @@ fn claims(words: &[&str], results: &Results) -> Result<String, String> {
                 return Err(format!("no claim of lab {query} in the ledger"));
             }
             let mut md = String::new();
+            let escape = crate::claims::render::escape;
             for row in mine {
                 md.push_str(&format!(
                     "\n- **{}. {}** (`{}`)",
-                    row.number, row.text, row.id
+                    row.number,
+                    escape(&row.text),
+                    row.id
                 ));
                 for v in &row.verdicts {
-                    md.push_str(&format!("\n  - {} — *{}*: {}", v.python, v.verdict, v.says));
+                    md.push_str(&format!(
+                        "\n  - {} — *{}*: {}",
+                        v.python,
+                        v.verdict,
+                        escape(&v.says)
+                    ));
                 }
             }
             md.push('\n');
