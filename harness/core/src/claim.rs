@@ -443,6 +443,28 @@ impl Figures {
 
 pub use crate::number as num;
 
+/// The verdict of claim `number` among `claims` on the figures `pairs`:
+/// how a lab's tests feed its rules.
+///
+/// ```
+/// use heaplab_core::claim::{Claim, Judgement, Verdict, verdict_on};
+/// let claims = [Claim::new(7, "x", "x", "x").python_fact("a", "a").rule(|f| Ok(Judgement::either(f.get("a")? > 1.0, "")))];
+/// assert_eq!(verdict_on(&claims, 7, &[("a", 2.0)]), Verdict::Holds);
+/// assert_eq!(verdict_on(&claims, 7, &[]), Verdict::NotMeasured);
+/// ```
+///
+/// # Panics
+///
+/// When no claim has that number.
+pub fn verdict_on(claims: &[Claim], number: u32, pairs: &[(&'static str, f64)]) -> Verdict {
+    claims
+        .iter()
+        .find(|c| c.number == number)
+        .unwrap_or_else(|| panic!("no claim number {number}"))
+        .judge(&Figures::of(pairs))
+        .verdict
+}
+
 /// `part` as a percentage of `whole`, rounded: `pct(42.0, 100.0)` is `"42%"`.
 ///
 /// ```

@@ -159,13 +159,12 @@ fn proxy(f: &Figures) -> Result<Judgement, Missing> {
 
 #[cfg(test)]
 mod tests {
-    use heaplab_core::claim::Verdict;
+    use heaplab_core::claim::{Verdict, verdict_on};
 
     use super::*;
 
     fn judge(number: u32, pairs: &[(&'static str, f64)]) -> Verdict {
-        let claim = claims().into_iter().find(|c| c.number == number).unwrap();
-        claim.judge(&Figures::of(pairs)).verdict
+        verdict_on(&claims(), number, pairs)
     }
 
     #[test]
