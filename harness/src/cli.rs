@@ -119,7 +119,8 @@ the same ledger. Measure with several interpreters with `heaplab bench --python 
         /// The results file to read.
         #[arg(long, default_value = "results/latest.json")]
         results: PathBuf,
-        /// Print the ledger as JSON (the results file's `claims`).
+        /// Print the ledger as JSON: the schema of the results file's `claims`, judged by today's
+        /// rules from the file's figures (the same as the file's own unless a rule changed since).
         #[arg(long)]
         json: bool,
     },

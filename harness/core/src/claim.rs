@@ -363,6 +363,18 @@ fn locator(case: &'static str, at: At, metric: &'static str, per_n: bool) -> Loc
 pub struct Figures {
     values: BTreeMap<&'static str, Result<f64, String>>,
     sizes: BTreeMap<&'static str, u64>,
+    intervals: BTreeMap<&'static str, (f64, f64)>,
+}
+
+/// How one timed figure compares with another (see [`Figures::change`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    /// Lower, beyond the noise.
+    Less,
+    /// Higher, beyond the noise.
+    More,
+    /// Within the noise: the intervals overlap.
+    Same,
 }
 
 impl Figures {
@@ -378,6 +390,47 @@ impl Figures {
     /// Sets one figure, measured or not.
     pub fn set(&mut self, label: &'static str, value: Result<f64, String>) {
         self.values.insert(label, value);
+    }
+
+    /// Records the interval around a timed figure (criterion's 95% CI, or
+    /// CPython's fastest to slowest repeat).
+    pub fn set_interval(&mut self, label: &'static str, low: f64, high: f64) {
+        self.intervals.insert(label, (low, high));
+    }
+
+    /// How `to` compares with `from`, and their ratio `to / from`: a
+    /// difference counts only when the intervals do not overlap (without
+    /// intervals, when the values differ by more than 5%).
+    ///
+    /// ```
+    /// use heaplab_core::claim::{Change, Figures};
+    /// let mut f = Figures::of(&[("a", 100.0), ("b", 112.0)]);
+    /// assert_eq!(f.change("a", "b").unwrap().0, Change::More);
+    /// f.set_interval("a", 90.0, 115.0);
+    /// f.set_interval("b", 110.0, 114.0);
+    /// assert_eq!(f.change("a", "b").unwrap(), (Change::Same, 1.12));
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// When either figure is missing.
+    pub fn change(&self, from: &str, to: &str) -> Result<(Change, f64), Missing> {
+        let (a, b) = (self.get(from)?, self.get(to)?);
+        let change = match (self.intervals.get(from), self.intervals.get(to)) {
+            (Some(&(a_low, a_high)), Some(&(b_low, b_high))) => {
+                if b_high < a_low {
+                    Change::Less
+                } else if b_low > a_high {
+                    Change::More
+                } else {
+                    Change::Same
+                }
+            }
+            _ if b < a * 0.95 => Change::Less,
+            _ if b > a * 1.05 => Change::More,
+            _ => Change::Same,
+        };
+        Ok((change, b / a))
     }
 
     /// Records the size `n` a metric figure was read at.

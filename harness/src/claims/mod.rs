@@ -37,6 +37,9 @@ pub struct FigureRecord {
     /// Why there is no value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub not_measured: Option<String>,
+    /// The interval around a timed value, `[low, high]`, in its unit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interval: Option<[f64; 2]>,
 }
 
 /// A claim's verdict under one interpreter.
@@ -147,6 +150,7 @@ fn find(
         unit: String::new(),
         n: None,
         not_measured: None,
+        interval: None,
     };
     let result: Result<f64, String> = match locator {
         Locator::Fact(name) => {
@@ -195,6 +199,16 @@ fn find(
                 )),
                 Some(record) => {
                     figure.n = Some(record.id.n);
+                    let per = if *per_n {
+                        record.id.n.max(1) as f64
+                    } else {
+                        1.0
+                    };
+                    if let Some(crate::results::Metric::Estimate { low, high, .. }) =
+                        record.metrics.get(*metric)
+                    {
+                        figure.interval = Some([low / per, high / per]);
+                    }
                     match record.metrics.get(*metric) {
                         Some(m) => match m.value() {
                             Some(v) if *per_n => Ok(v / record.id.n.max(1) as f64),
@@ -241,6 +255,9 @@ fn figures(claim: &Claim, records: &[&FigureRecord]) -> Figures {
         if let Some(record) = records.iter().find(|r| r.label == evidence.label) {
             if let Some(n) = record.n {
                 figures.set_size(evidence.label, n);
+            }
+            if let Some([low, high]) = record.interval {
+                figures.set_interval(evidence.label, low, high);
             }
             figures.set(
                 evidence.label,

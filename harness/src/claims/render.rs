@@ -11,7 +11,7 @@ use crate::render::number::number;
 ///
 /// ```
 /// use heaplab::claims::{FigureRecord, render::figure};
-/// let f = FigureRecord { label: "shell".into(), value: Some(56.0), unit: "bytes".into(), n: None, not_measured: None };
+/// let f = FigureRecord { label: "shell".into(), value: Some(56.0), unit: "bytes".into(), n: None, not_measured: None, interval: None };
 /// assert_eq!(figure(&f), "shell: 56 bytes");
 /// ```
 pub fn figure(f: &FigureRecord) -> String {
@@ -63,13 +63,16 @@ fn cell(text: &str) -> String {
 }
 
 /// Text for Markdown: the underscores and stars of `__slots__` or
-/// `a * b` shown as written, not as emphasis.
+/// `a * b` shown as written, not as emphasis, and `Rc<str>` not taken for
+/// an HTML tag.
 ///
 /// ```
 /// assert_eq!(heaplab::claims::render::escape("__slots__ × n"), "\\_\\_slots\\_\\_ × n");
 /// ```
 pub fn escape(text: &str) -> String {
-    text.replace('_', "\\_").replace('*', "\\*")
+    text.replace('_', "\\_")
+        .replace('*', "\\*")
+        .replace('<', "&lt;")
 }
 
 /// The report's opening section: counts, one row per claim (the verdict and

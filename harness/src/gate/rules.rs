@@ -258,7 +258,8 @@ pub fn verdict_changes(baseline: &Results, now: &Results) -> Vec<VerdictChange> 
 }
 
 /// The verdicts that differ between two ledgers, under each interpreter
-/// both have.
+/// both have. A verdict on one side against `not measured yet` on the
+/// other is a figure missing, not a changed verdict: not listed.
 ///
 /// ```
 /// use heaplab::gate::rules::changes;
@@ -266,10 +267,14 @@ pub fn verdict_changes(baseline: &Results, now: &Results) -> Vec<VerdictChange> 
 /// let now = heaplab::claims::ledger(&heaplab::results::example(&[]), &[]);
 /// let mut before = now.clone();
 /// assert!(changes(&before, &now).is_empty());
+/// let mut now = now;
 /// before[0].verdicts[0].verdict = Verdict::Holds;
+/// // A figure missing on one side is not a changed verdict.
+/// assert!(changes(&before, &now).is_empty());
+/// now[0].verdicts[0].verdict = Verdict::Nuance;
 /// let found = changes(&before, &now);
-/// assert_eq!((found[0].before, found[0].now), (Verdict::Holds, Verdict::NotMeasured));
-/// assert!(found[0].line().contains("verdict was \"holds\", now \"not measured yet\""));
+/// assert_eq!((found[0].before, found[0].now), (Verdict::Holds, Verdict::Nuance));
+/// assert!(found[0].line().contains("verdict was \"holds\", now \"holds with nuance\""));
 /// ```
 pub fn changes(
     before: &[crate::claims::ClaimRecord],
@@ -283,6 +288,8 @@ pub fn changes(
         for v in &claim.verdicts {
             if let Some(was) = old.verdicts.iter().find(|o| o.python == v.python)
                 && was.verdict != v.verdict
+                && was.verdict != heaplab_core::claim::Verdict::NotMeasured
+                && v.verdict != heaplab_core::claim::Verdict::NotMeasured
             {
                 changes.push(VerdictChange {
                     claim: format!("{} ({})", claim.number, claim.id),

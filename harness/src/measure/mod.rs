@@ -162,6 +162,9 @@ pub struct Summary {
     pub report: PathBuf,
     /// Failures that make the run exit 1 (a case panicked or timed out, a bench broke).
     pub failures: Vec<String>,
+    /// Those of `failures` that come from a CPython reference (the gate,
+    /// which does not gate CPython, shows them as warnings).
+    pub cpython_failures: Vec<String>,
 }
 
 /// The workspace root: `$HEAPLAB_ROOT`, else where this crate was built.
@@ -477,6 +480,14 @@ pub fn bench(root: &Path, options: &Options) -> Result<Summary, Error> {
             index,
         })
         .collect();
+    for (k, later) in pythons.iter().enumerate().skip(1) {
+        if let Some(earlier) = pythons[..k].iter().find(|p| p.version == later.version) {
+            return Err(Error::input(format!(
+                "--python {} and --python {} are the same CPython ({}): the ledger keeps one verdict per version; give each version once",
+                earlier.executable, later.executable, later.version
+            )));
+        }
+    }
     let runs = options.out.join("runs");
     let logs_root = root.join("target").join("heaplab").join("runs");
     let run_id = unique_dir(&[runs.clone(), logs_root.clone()], &provenance.run_id())?;
@@ -531,6 +542,7 @@ pub fn bench(root: &Path, options: &Options) -> Result<Summary, Error> {
         items: &items,
         work: &work,
         failures: Vec::new(),
+        cpython_failures: Vec::new(),
         binaries: None,
     };
     let lab_of = |id: &CaseId| id.lab.clone();
@@ -681,7 +693,7 @@ pub fn bench(root: &Path, options: &Options) -> Result<Summary, Error> {
     }
 
     let results = state.results(plan, &provenance);
-    let summary = save(
+    let mut summary = save(
         root,
         results,
         &options.out,
@@ -691,6 +703,7 @@ pub fn bench(root: &Path, options: &Options) -> Result<Summary, Error> {
         exercises,
         &clock,
     )?;
+    summary.cpython_failures = run.cpython_failures;
     // The bench homes are large and rebuilt every run; the logs stay.
     if let Ok(entries) = std::fs::read_dir(&work) {
         for entry in entries.flatten() {
@@ -728,6 +741,8 @@ struct Pipeline<'a> {
     work: &'a Path,
     /// What makes the run exit 1.
     failures: Vec<String>,
+    /// Those of them from a CPython reference.
+    cpython_failures: Vec<String>,
     /// The bench binaries, once built (or why not).
     binaries: Option<Result<Executables, String>>,
 }
@@ -890,6 +905,7 @@ impl Pipeline<'_> {
         let merged = python::merge(heap, time);
         if let Ok(run) = &merged {
             self.failures.extend(run.failures.iter().cloned());
+            self.cpython_failures.extend(run.failures.iter().cloned());
         }
         merged
     }
@@ -939,8 +955,26 @@ fn python_pass(
             pass == python::Pass::Time,
         )
     };
+    let counterparts = if counterparts.is_empty() && pass == python::Pass::Heap {
+        // No heap figure cited: one small measurement, for the facts the
+        // script prints at its end.
+        python::Counterpart::of(lab, |case| plan.mode.sizes(case))
+            .into_iter()
+            .take(1)
+            .map(|mut c| {
+                c.sizes.truncate(1);
+                c
+            })
+            .collect()
+    } else {
+        counterparts
+    };
     if counterparts.is_empty() && interpreter.index > 0 {
-        let why = "none of its claims cites a time of this lab's CPython reference".to_owned();
+        let why = match pass {
+            python::Pass::Time => "none of its claims cites a time of this lab's CPython reference",
+            _ => "its CPython reference has no case to run",
+        }
+        .to_owned();
         progress.finish(&format!("{}: {why}", lab.id));
         return Err(why);
     }
@@ -1063,6 +1097,7 @@ fn save(
         run_dir: run_dir.to_path_buf(),
         report: out.join(report::REPORT_FILE),
         failures,
+        cpython_failures: Vec::new(),
     })
 }
 

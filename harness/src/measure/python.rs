@@ -366,24 +366,28 @@ impl Counterpart {
 
     /// The counterparts `lab`'s claims cite (see `heaplab_core::claim`), each
     /// at the sizes they cite among those of [`Counterpart::of`]: what a
-    /// further interpreter measures for the ledger.
+    /// further interpreter measures for the ledger; for its time pass
+    /// (`timed`) those cited for a time, for its heap pass the others.
     ///
     /// ```
     /// use heaplab::measure::python::Counterpart;
     /// let lab = heaplab::registry::find("04").unwrap();
     /// let cited = Counterpart::cited(lab, |case| case.sizes.to_vec(), false);
     /// let slots = cited.iter().find(|c| c.workload == "create" && c.strategy == "slots").unwrap();
-    /// // Its memory per object is read at 100 000, its time at the largest.
-    /// assert_eq!(slots.sizes, [100_000, 1_000_000]);
+    /// // Its memory per object is read at 100 000 (its time, at the largest, by the time pass).
+    /// assert_eq!(slots.sizes, [100_000]);
     /// assert!(cited.iter().all(|c| c.workload != "read" || c.strategy != "columns"));
-    /// // Only what a time figure is cited for needs the time pass.
+    /// // Only what a time figure is cited for needs the time pass, only what
+    /// // a heap figure is cited for the heap pass.
     /// let timed = Counterpart::cited(lab, |case| case.sizes.to_vec(), true);
     /// assert!(timed.iter().all(|c| c.workload != "create" || c.strategy != "hybrid"));
+    /// let heap = Counterpart::cited(lab, |case| case.sizes.to_vec(), false);
+    /// assert!(heap.iter().all(|c| c.workload != "read"));
     /// ```
     pub fn cited(
         lab: &Lab,
         sizes_of: impl Fn(&Case) -> Vec<usize>,
-        timed_only: bool,
+        timed: bool,
     ) -> Vec<Counterpart> {
         use heaplab_core::claim::{Locator, Side};
         let mut cited = Vec::new();
@@ -401,7 +405,7 @@ impl Counterpart {
                     continue;
                 };
                 if evidence.side != Side::Python
-                    || (timed_only && metric != crate::results::metric::TIME_NS)
+                    || timed != (metric == crate::results::metric::TIME_NS)
                     || workload != counterpart.workload
                     || strategy != counterpart.strategy
                 {

@@ -319,7 +319,7 @@ fn lab_section(
                 md,
                 "- [{}. {}](#claim-{}) — {}",
                 claim.number,
-                claim.text,
+                crate::claims::render::escape(&claim.text),
                 claim.number,
                 verdicts.join("; ")
             );

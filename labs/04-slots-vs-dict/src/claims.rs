@@ -1,18 +1,23 @@
 //! The tutorial's claims this lab measures, with the rules that judge them.
 
-use heaplab_core::claim::{At, Claim, Figures, Judgement, Missing, num, pct};
+use heaplab_core::claim::{At, Change, Claim, Figures, Judgement, Missing, num, pct};
 
-/// How much faster `new` is than `old`, as a verdict word and a percentage.
-fn faster(old: f64, new: f64) -> (bool, String) {
-    if new * 2.0 < old {
-        (true, format!("{:.0}× faster", old / new))
-    } else if new < old * 0.95 {
-        (true, format!("{} faster", pct(old - new, old)))
-    } else if new > old * 1.05 {
-        (false, format!("{} slower", pct(new - old, old)))
-    } else {
-        (false, format!("within 5% ({})", pct(new - old, old)))
-    }
+/// Whether the time `new` is below `old` beyond the noise (intervals
+/// apart), and how that reads.
+fn faster(f: &Figures, old: &str, new: &str) -> Result<(bool, String), Missing> {
+    let (change, ratio) = f.change(old, new)?;
+    Ok(match change {
+        Change::Less if ratio < 0.5 => (true, format!("{:.0}× faster", 1.0 / ratio)),
+        Change::Less => (true, format!("{} faster", pct(1.0 - ratio, 1.0))),
+        Change::More => (false, format!("{} slower", pct(ratio - 1.0, 1.0))),
+        Change::Same => (
+            false,
+            format!(
+                "no faster beyond the noise ({:+.0}%, intervals overlap)",
+                100.0 * (ratio - 1.0)
+            ),
+        ),
+    })
 }
 
 /// Where per-object memory is read: it is the same at every size from
@@ -81,6 +86,7 @@ pub fn claims() -> [Claim; 5] {
         .python_per("object with slots", "create/slots", PER_OBJECT, "peak_bytes")
         .python_per("object with dict", "create/dict", PER_OBJECT, "peak_bytes")
         .rust_per("Rust hybrid", "create/hybrid", PER_OBJECT, "peak_bytes")
+        .rust_fact("objects per extra dict", "EXTRA_EVERY (hybrid objects per extra map)")
         .rule(slots_with_dict),
     ]
 }
@@ -139,11 +145,12 @@ fn no_new_attributes(f: &Figures) -> Result<Judgement, Missing> {
 }
 
 fn slots_faster(f: &Figures) -> Result<Judgement, Missing> {
-    let (create_ok, create) = faster(f.get("create with dict")?, f.get("create with slots")?);
-    let (read_ok, read) = faster(f.get("read with dict")?, f.get("read with slots")?);
-    let (_, rust) = faster(f.get("Rust create map")?, f.get("Rust create struct")?);
+    let (create_ok, create) = faster(f, "create with dict", "create with slots")?;
+    let (read_ok, read) = faster(f, "read with dict", "read with slots")?;
+    let (_, rust) = faster(f, "Rust create map", "Rust create struct")?;
     let says = format!(
-        "creating is {create}, reading {read} (median times at the largest n); in Rust a struct is {rust} to create than a map"
+        "median times at {}: creating is {create}, reading {read}; in Rust creating a struct is {rust} than a map",
+        f.at("create with slots")
     );
     Ok(match (create_ok, read_ok) {
         (true, true) => Judgement::holds(says),
@@ -173,17 +180,28 @@ fn slots_with_dict(f: &Figures) -> Result<Judgement, Missing> {
         f.get("object with dict")?,
     );
     let says = format!(
-        "a hybrid instance {} a new attribute; with one in ten using it, an object takes {} bytes against {} with __slots__ only and {} with a dict (Rust's struct plus an optional map: {} bytes)",
+        "a hybrid instance {} a new attribute; with one in {} using it, an object takes {} bytes against {} with __slots__ only and {} with a dict (Rust's struct plus an optional map: {} bytes)",
         if accepts { "accepts" } else { "refuses" },
+        num(f.get("objects per extra dict")?),
         num(hybrid.round()),
         num(slots.round()),
         num(dict.round()),
         num(f.get("Rust hybrid")?.round())
     );
-    Ok(if accepts && hybrid < dict {
+    // It pays "only where one is used" when it costs at most half of what a
+    // dict per object adds over __slots__.
+    Ok(if accepts && hybrid - slots <= 0.5 * (dict - slots) {
         Judgement::holds(says)
+    } else if accepts && hybrid < dict {
+        Judgement::nuance(format!(
+            "{says}: it pays {} of the {} bytes a dict adds",
+            num((hybrid - slots).round()),
+            num((dict - slots).round())
+        ))
     } else if accepts {
-        Judgement::nuance(says)
+        Judgement::fails(format!(
+            "{says}: it costs more than a plain object with its dict"
+        ))
     } else {
         Judgement::fails(says)
     })
@@ -264,10 +282,13 @@ mod tests {
                 ("object with slots", 160.0),
                 ("object with dict", 200.0),
                 ("Rust hybrid", 57.7),
+                ("objects per extra dict", 10.0),
             ]
         };
-        assert_eq!(judge(28, &hybrid(1.0, 197.0)), Verdict::Holds);
-        assert_eq!(judge(28, &hybrid(1.0, 230.0)), Verdict::Nuance);
-        assert_eq!(judge(28, &hybrid(0.0, 197.0)), Verdict::DoesNotHold);
+        assert_eq!(judge(28, &hybrid(1.0, 170.0)), Verdict::Holds);
+        // 37 of the 40 bytes a dict adds: it pays nearly a whole dict.
+        assert_eq!(judge(28, &hybrid(1.0, 197.0)), Verdict::Nuance);
+        assert_eq!(judge(28, &hybrid(1.0, 215.0)), Verdict::DoesNotHold);
+        assert_eq!(judge(28, &hybrid(0.0, 170.0)), Verdict::DoesNotHold);
     }
 }

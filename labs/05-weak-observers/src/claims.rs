@@ -1,6 +1,6 @@
 //! The tutorial's claims this lab measures, with the rules that judge them.
 
-use heaplab_core::claim::{At, Claim, Figures, Judgement, Missing, num};
+use heaplab_core::claim::{At, Claim, Figures, Judgement, Missing, num, pct};
 
 /// Claims 7 and 14–17 of the ledger.
 pub fn claims() -> [Claim; 5] {
@@ -107,7 +107,7 @@ fn weak_containers(f: &Figures) -> Result<Judgement, Missing> {
     ];
     let (dict, weak) = (f.get("dict cache")?, f.get("weak cache")?);
     let says = format!(
-        "of 1 000 entries, {}, {} and {} are left once their referents died; a value cache keeps {} bytes as a dict and {} as a WeakValueDictionary, whose table does not shrink (Rust's Weak map: {})",
+        "of 1 000 entries, {}, {} and {} are left once their referents died; a value cache still holds {} bytes as a dict and {} as a WeakValueDictionary (Rust's Weak map: {})",
         num(left[0]),
         num(left[1]),
         num(left[2]),
@@ -118,7 +118,10 @@ fn weak_containers(f: &Figures) -> Result<Judgement, Missing> {
     Ok(if left.iter().any(|l| *l > 0.0) {
         Judgement::fails(says)
     } else if weak * 10.0 >= dict {
-        Judgement::nuance(says)
+        Judgement::nuance(format!(
+            "{says}: its entries are gone, but it keeps {} of the dict's bytes",
+            pct(weak, dict)
+        ))
     } else {
         Judgement::holds(says)
     })
