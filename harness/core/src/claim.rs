@@ -89,9 +89,24 @@ pub struct Judgement {
     pub verdict: Verdict,
     /// Why, with the figures.
     pub says: String,
+    /// The key figures in a few words, for a table cell (may be empty).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub short: String,
 }
 
 impl Judgement {
+    /// The same judgement with the key figures in a few words.
+    ///
+    /// ```
+    /// use heaplab_core::claim::Judgement;
+    /// let j = Judgement::holds("the shell shrinks by 42% (96 → 56 bytes)").short("shell −42%");
+    /// assert_eq!(j.short, "shell −42%");
+    /// ```
+    pub fn short(mut self, short: impl Into<String>) -> Self {
+        self.short = short.into();
+        self
+    }
+
     /// The claim holds.
     pub fn holds(says: impl Into<String>) -> Self {
         Self::new(Verdict::Holds, says)
@@ -126,6 +141,7 @@ impl Judgement {
         Self {
             verdict,
             says: says.into(),
+            short: String::new(),
         }
     }
 }

@@ -54,6 +54,9 @@ pub struct VerdictRecord {
     pub verdict: Verdict,
     /// The rule's sentence, quoting the figures.
     pub says: String,
+    /// The key figures in a few words (the ledger table's cell).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub short: String,
 }
 
 /// One row of the ledger.
@@ -304,6 +307,7 @@ fn judge(claim: &Claim, lab: &str, results: &Results, pythons: &[Interpreter<'_>
                 figures,
                 verdict: judged.verdict,
                 says: judged.says,
+                short: judged.short,
             }
         })
         .collect();
@@ -350,6 +354,7 @@ pub fn ledger(results: &Results, labs: &[Lab]) -> Vec<ClaimRecord> {
                     figures: Vec::new(),
                     verdict: Verdict::NotMeasured,
                     says: why.clone(),
+                    short: String::new(),
                 })
                 .collect(),
         });

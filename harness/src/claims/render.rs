@@ -107,7 +107,9 @@ pub fn markdown(rows: &[ClaimRecord], lab_link: impl Fn(&str) -> Option<String>)
         for p in &pythons {
             let verdict = row.verdicts.iter().find(|v| &v.python == p);
             let text = verdict.map_or_else(String::new, |v| match (v.verdict, v.figures.first()) {
-                (Verdict::NotMeasured, _) | (_, None) => format!("**{}**", v.verdict),
+                (Verdict::NotMeasured, _) => format!("**{}**", v.verdict),
+                _ if !v.short.is_empty() => format!("**{}**<br>{}", v.verdict, escape(&v.short)),
+                (_, None) => format!("**{}**", v.verdict),
                 (_, Some(f)) => format!("**{}**<br>{}", v.verdict, escape(&figure(f))),
             });
             let _ = write!(md, " {} |", cell(&text));

@@ -66,7 +66,7 @@ fn each_reference(f: &Figures) -> Result<Judgement, Missing> {
         num(arg),
         num(rust)
     );
-    Ok(if [list, dict, arg].iter().any(|d| *d < 1.0) {
+    let judged = if [list, dict, arg].iter().any(|d| *d < 1.0) {
         Judgement::fails(says)
     } else if arg != 1.0 || list != 1.0 || dict != 1.0 {
         Judgement::nuance(format!(
@@ -74,7 +74,13 @@ fn each_reference(f: &Figures) -> Result<Judgement, Missing> {
         ))
     } else {
         Judgement::holds(says)
-    })
+    };
+    Ok(judged.short(format!(
+        "list +{}, dict +{}, argument +{}",
+        num(list),
+        num(dict),
+        num(arg)
+    )))
 }
 
 fn cost(f: &Figures) -> Result<Judgement, Missing> {
@@ -89,13 +95,14 @@ fn cost(f: &Figures) -> Result<Judgement, Missing> {
         beyond(ten),
         num(rust)
     );
-    Ok(match (three, ten) {
+    let judged = match (three, ten) {
         (Change::More, Change::More) => Judgement::holds(says),
         (Change::Same, Change::More) => Judgement::nuance(format!(
             "{says}: the two extra names cost less than the loop's own noise"
         )),
         _ => Judgement::fails(says),
-    })
+    };
+    Ok(judged.short(format!("3 names {more:.2}×, list of 10 {longer:.2}×")))
 }
 
 /// How a timed difference reads in a sentence.
@@ -143,13 +150,17 @@ fn interning(f: &Figures) -> Result<Judgement, Missing> {
         saving,
         rust
     );
-    Ok(if !small || !interned {
+    let judged = if !small || !interned {
         Judgement::fails(says)
     } else if large || literals || !runtime {
         Judgement::nuance(says)
     } else {
         Judgement::holds(says)
-    })
+    };
+    Ok(judged.short(format!(
+        "1000 literals shared: {}; interned {saving:.1}× smaller",
+        if literals { "yes" } else { "no" }
+    )))
 }
 
 #[cfg(test)]

@@ -20,6 +20,18 @@ fn faster(f: &Figures, old: &str, new: &str) -> Result<(bool, String), Missing> 
     })
 }
 
+/// The change from `old` to `new` in a few words: `-16%`, or `+22% (noise)`
+/// when the intervals overlap.
+fn delta(f: &Figures, old: &str, new: &str) -> Result<String, Missing> {
+    let (change, ratio) = f.change(old, new)?;
+    let noise = if change == Change::Same {
+        " (noise)"
+    } else {
+        ""
+    };
+    Ok(format!("{:+.0}%{noise}", 100.0 * (ratio - 1.0)))
+}
+
 /// Where per-object memory is read: it is the same at every size from
 /// 10 000 on, and a further interpreter need not build a million objects.
 const PER_OBJECT: At = At::UpTo(100_000);
@@ -116,13 +128,18 @@ fn halve_memory(f: &Figures) -> Result<Judgement, Missing> {
         num(rust_struct.round()),
         num(rust_map.round()),
     );
-    Ok(if whole >= 0.4 {
+    let judged = if whole >= 0.4 {
         Judgement::holds(says)
     } else if whole > 0.0 || shell > 0.0 {
         Judgement::nuance(says)
     } else {
         Judgement::fails(says)
-    })
+    };
+    Ok(judged.short(format!(
+        "shell −{}, object −{}",
+        pct(shell, 1.0),
+        pct(whole, 1.0)
+    )))
 }
 
 fn no_new_attributes(f: &Figures) -> Result<Judgement, Missing> {
@@ -130,7 +147,7 @@ fn no_new_attributes(f: &Figures) -> Result<Judgement, Missing> {
         f.get("slots accepts")? != 0.0,
         f.get("dict accepts")? != 0.0,
     );
-    Ok(Judgement::either(
+    let judged = Judgement::either(
         !slots && dict,
         format!(
             "setting a new attribute {} on a __slots__ instance and {} on a plain one",
@@ -141,7 +158,12 @@ fn no_new_attributes(f: &Figures) -> Result<Judgement, Missing> {
             },
             if dict { "works" } else { "fails" }
         ),
-    ))
+    );
+    Ok(judged.short(if slots {
+        "slots accept it"
+    } else {
+        "AttributeError"
+    }))
 }
 
 fn slots_faster(f: &Figures) -> Result<Judgement, Missing> {
@@ -152,16 +174,21 @@ fn slots_faster(f: &Figures) -> Result<Judgement, Missing> {
         "median times at {}: creating is {create}, reading {read}; in Rust creating a struct is {rust} than a map",
         f.at("create with slots")
     );
-    Ok(match (create_ok, read_ok) {
+    let judged = match (create_ok, read_ok) {
         (true, true) => Judgement::holds(says),
         (false, false) => Judgement::fails(says),
         _ => Judgement::nuance(says),
-    })
+    };
+    Ok(judged.short(format!(
+        "create {}, read {}",
+        delta(f, "create with dict", "create with slots")?,
+        delta(f, "read with dict", "read with slots")?
+    )))
 }
 
 fn subclass_dict(f: &Figures) -> Result<Judgement, Missing> {
     let has = f.get("subclass has __dict__")? != 0.0;
-    Ok(Judgement::either(
+    let judged = Judgement::either(
         has,
         format!(
             "the subclass's instances {} a __dict__; getsizeof reports {} bytes against {} for the parent",
@@ -169,7 +196,8 @@ fn subclass_dict(f: &Figures) -> Result<Judgement, Missing> {
             num(f.get("getsizeof subclass")?),
             num(f.get("getsizeof parent")?)
         ),
-    ))
+    );
+    Ok(judged.short(format!("__dict__: {}", if has { "yes" } else { "no" })))
 }
 
 fn slots_with_dict(f: &Figures) -> Result<Judgement, Missing> {
@@ -190,7 +218,7 @@ fn slots_with_dict(f: &Figures) -> Result<Judgement, Missing> {
     );
     // It pays "only where one is used" when it costs at most half of what a
     // dict per object adds over __slots__.
-    Ok(if accepts && hybrid - slots <= 0.5 * (dict - slots) {
+    let judged = if accepts && hybrid - slots <= 0.5 * (dict - slots) {
         Judgement::holds(says)
     } else if accepts && hybrid < dict {
         Judgement::nuance(format!(
@@ -204,7 +232,13 @@ fn slots_with_dict(f: &Figures) -> Result<Judgement, Missing> {
         ))
     } else {
         Judgement::fails(says)
-    })
+    };
+    Ok(judged.short(format!(
+        "{} / {} / {} B (hybrid / slots / dict)",
+        num(hybrid.round()),
+        num(slots.round()),
+        num(dict.round())
+    )))
 }
 
 #[cfg(test)]

@@ -74,7 +74,7 @@ fn weak_listeners(f: &Figures) -> Result<Judgement, Missing> {
         num(f.get("Rust Rc")?),
         num(f.get("Rust Weak")?)
     );
-    Ok(if strong <= 0.0 || weak * 100.0 >= strong {
+    let judged = if strong <= 0.0 || weak * 100.0 >= strong {
         Judgement::fails(says)
     } else if before * 10.0 >= strong {
         Judgement::nuance(format!(
@@ -82,12 +82,13 @@ fn weak_listeners(f: &Figures) -> Result<Judgement, Missing> {
         ))
     } else {
         Judgement::holds(says)
-    })
+    };
+    Ok(judged.short(format!("strong {} B, weak {} B", num(strong), num(weak))))
 }
 
 fn no_count(f: &Figures) -> Result<Judgement, Missing> {
     let added = f.get("count added")?;
-    Ok(Judgement::either(
+    let judged = Judgement::either(
         added == 0.0,
         format!(
             "a weakref.ref changes getrefcount by {} and getweakrefcount is {}; Rc::downgrade leaves strong_count at {} with weak_count {}",
@@ -96,7 +97,8 @@ fn no_count(f: &Figures) -> Result<Judgement, Missing> {
             num(f.get("strong count")?),
             num(f.get("weak count")?)
         ),
-    ))
+    );
+    Ok(judged.short(format!("getrefcount +{}", num(added))))
 }
 
 fn weak_containers(f: &Figures) -> Result<Judgement, Missing> {
@@ -115,7 +117,7 @@ fn weak_containers(f: &Figures) -> Result<Judgement, Missing> {
         num(weak),
         num(f.get("Rust Weak map")?)
     );
-    Ok(if left.iter().any(|l| *l > 0.0) {
+    let judged = if left.iter().any(|l| *l > 0.0) {
         Judgement::fails(says)
     } else if weak * 10.0 >= dict {
         Judgement::nuance(format!(
@@ -124,12 +126,18 @@ fn weak_containers(f: &Figures) -> Result<Judgement, Missing> {
         ))
     } else {
         Judgement::holds(says)
-    })
+    };
+    Ok(judged.short(format!(
+        "{} / {} / {} of 1,000 left",
+        num(left[0]),
+        num(left[1]),
+        num(left[2])
+    )))
 }
 
 fn finalizers(f: &Figures) -> Result<Judgement, Missing> {
     let (finalize, callbacks) = (f.get("finalize")?, f.get("callbacks")?);
-    Ok(Judgement::either(
+    let judged = Judgement::either(
         finalize == 1_000.0 && callbacks == 1_000.0,
         format!(
             "for 1 000 objects dropped, {} finalize callbacks and {} weakref callbacks ran ({} Rust Drop guards)",
@@ -137,12 +145,17 @@ fn finalizers(f: &Figures) -> Result<Judgement, Missing> {
             num(callbacks),
             num(f.get("Drop guards")?)
         ),
-    ))
+    );
+    Ok(judged.short(format!(
+        "{} and {} of 1,000 ran",
+        num(finalize),
+        num(callbacks)
+    )))
 }
 
 fn proxy(f: &Figures) -> Result<Judgement, Missing> {
     let raises = f.get("raises")? != 0.0;
-    Ok(Judgement::either(
+    let judged = Judgement::either(
         raises,
         format!(
             "using the proxy after its referent died {}; Rust's Weak::upgrade {}",
@@ -157,7 +170,8 @@ fn proxy(f: &Figures) -> Result<Judgement, Missing> {
                 "still returns a value"
             }
         ),
-    ))
+    );
+    Ok(judged.short(if raises { "ReferenceError" } else { "no error" }))
 }
 
 #[cfg(test)]

@@ -72,10 +72,13 @@ fn constant_memory(f: &Figures) -> Result<Judgement, Missing> {
         num(f.get("Rust iterator, largest n")?),
         num(f.get("Rust Vec per step, largest n")?)
     );
-    Ok(Judgement::either(
-        large <= small * FLAT && list > large * 10.0,
-        says,
-    ))
+    let judged = Judgement::either(large <= small * FLAT && list > large * 10.0, says);
+    Ok(judged.short(format!(
+        "generator {} → {} B, list {} B",
+        num(small),
+        num(large),
+        num(list)
+    )))
 }
 
 fn chain(f: &Figures) -> Result<Judgement, Missing> {
@@ -95,7 +98,7 @@ fn chain(f: &Figures) -> Result<Judgement, Missing> {
         num(f.get("Rust iterator chain")?),
         num(f.get("Rust Vec per step")?)
     );
-    Ok(if chain * 2.0 > lists {
+    let judged = if chain * 2.0 > lists {
         Judgement::fails(says)
     } else if (lists_diff - chain_diff) * 10.0 < lists - chain {
         // The method sees less than a tenth of the saving the peaks show.
@@ -104,7 +107,14 @@ fn chain(f: &Figures) -> Result<Judgement, Missing> {
         ))
     } else {
         Judgement::holds(says)
-    })
+    };
+    Ok(judged.short(format!(
+        "peaks {} vs {} B; diff {} vs {} B",
+        num(chain),
+        num(lists),
+        num(chain_diff),
+        num(lists_diff)
+    )))
 }
 
 fn file_flat(f: &Figures) -> Result<Judgement, Missing> {
@@ -120,10 +130,16 @@ fn file_flat(f: &Figures) -> Result<Judgement, Missing> {
         num(f.get("Rust lines(), largest n")?),
         num(f.get("Rust descriptors left")?)
     );
-    Ok(Judgement::either(
+    let judged = Judgement::either(
         closed && large <= small * FLAT && whole > large * 10.0,
         says,
-    ))
+    );
+    Ok(judged.short(format!(
+        "line by line {} → {} B, whole {} B",
+        num(small),
+        num(large),
+        num(whole)
+    )))
 }
 
 #[cfg(test)]

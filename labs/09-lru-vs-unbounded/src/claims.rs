@@ -62,10 +62,15 @@ fn bounded(f: &Figures) -> Result<Judgement, Missing> {
         num(f.get("Rust HashMap, largest n")?),
         num(f.get("Rust slab LRU, largest n")?)
     );
-    Ok(Judgement::either(
+    let judged = Judgement::either(
         dict_large > dict_small * 5.0 && lru_large <= lru_small * 1.5,
         says,
-    ))
+    );
+    Ok(judged.short(format!(
+        "dict ×{:.0}, lru_cache ×{:.2}",
+        dict_large / dict_small,
+        lru_large / lru_small
+    )))
 }
 
 #[cfg(test)]
