@@ -387,6 +387,30 @@ impl Results {
                 ));
             }
         }
+        // The further interpreters' records and facts, by the same rules.
+        for other in &self.interpreters {
+            for (lab, figures) in &other.labs {
+                check_name("lab", lab)?;
+                if let Some(fact) = figures.facts.iter().find(|f| !f.value.is_finite()) {
+                    return Err(format!(
+                        "{} {lab}: fact {:?} is not a finite number",
+                        other.python, fact.name
+                    ));
+                }
+                let mut seen = std::collections::BTreeSet::new();
+                for record in &figures.cases {
+                    record
+                        .validate()
+                        .map_err(|why| format!("{}: {why}", other.python))?;
+                    if !seen.insert(&record.id) {
+                        return Err(format!(
+                            "{}: record {} appears twice",
+                            other.python, record.id
+                        ));
+                    }
+                }
+            }
+        }
         Ok(())
     }
 
@@ -579,6 +603,32 @@ mod tests {
             interval: Interval::Ci95,
         };
         assert!(bad.validate().is_err());
+    }
+
+    #[test]
+    fn a_further_interpreters_records_are_validated_too() {
+        let mut results = example(&[]);
+        let mut record = results.cases[0].clone();
+        let mut lab = interpreters::InterpreterLab::default();
+        lab.cases.push(record.clone());
+        results.interpreters.push(interpreters::InterpreterRecord {
+            python: "Python 3.12.1".into(),
+            executable: "python3.12".into(),
+            labs: [("00-example".to_owned(), lab)].into(),
+        });
+        assert!(results.validate().is_ok());
+        record.metrics.remove(metric::ALLOCS);
+        results.interpreters[0]
+            .labs
+            .get_mut("00-example")
+            .unwrap()
+            .cases
+            .push(record);
+        let why = results.validate().unwrap_err();
+        assert!(
+            why.contains("Python 3.12.1") && why.contains("allocs"),
+            "{why}"
+        );
     }
 
     #[test]

@@ -150,7 +150,7 @@ fn read_whole(path: PathBuf) -> usize {
 }
 
 fn facts() -> Vec<Fact> {
-    vec![
+    let mut facts = vec![
         Fact::new("bytes per generated line", line(0).len(), "bytes"),
         Fact::new("std BufReader default buffer", 8 * 1024, "bytes"),
         Fact::new(
@@ -159,26 +159,34 @@ fn facts() -> Vec<Fact> {
             "bytes",
         ),
         Fact::new("FIRST (even squares wanted)", FIRST, "count"),
-        Fact::new(
+    ];
+    // Only when it could be measured: never a 0 that stands for "unknown".
+    if let Some(left) = early_return_leaves_open() {
+        facts.push(Fact::new(
             "descriptors left open by an early return with an error",
-            early_return_leaves_open(),
+            left,
             "count",
-        ),
-    ]
+        ));
+    }
+    facts
 }
 
 /// Opens a file and returns early with an error, `?`-style, as a reader that
 /// fails half-way does: how many descriptors that left open (RAII: none).
-fn early_return_leaves_open() -> usize {
-    fn open_then_fail() -> std::io::Result<usize> {
+/// `None` when it cannot be told: no `/proc/self/fd`, or the file did not open.
+fn early_return_leaves_open() -> Option<usize> {
+    fn open_then_fail(opened: &mut bool) -> std::io::Result<()> {
         let file = File::open(std::env::current_exe()?)?;
+        *opened = true;
         black_box(&file);
         Err(std::io::Error::other("stop in the middle"))
     }
-    let open = || std::fs::read_dir("/proc/self/fd").map_or(0, Iterator::count);
-    let before = open();
-    let _ = open_then_fail();
-    open().saturating_sub(before)
+    let open = || std::fs::read_dir("/proc/self/fd").ok().map(Iterator::count);
+    let before = open()?;
+    let mut opened = false;
+    let _ = open_then_fail(&mut opened);
+    let after = open()?;
+    opened.then(|| after.saturating_sub(before))
 }
 
 /// The lab, for the harness's registry.
