@@ -336,6 +336,9 @@ pub struct Case {
     /// The largest size the instruction family counts, and why no larger
     /// one (see [`Case::count_instructions_up_to`]); `None`: every size.
     pub count_up_to: Option<(usize, &'static str)>,
+    /// The largest size its CPython counterparts are measured at, and why
+    /// no larger one (see [`Case::measure_python_up_to`]); `None`: every size.
+    pub python_up_to: Option<(usize, &'static str)>,
     // Invariant: `prepare(n)` performs setup for `n` and nothing else; the
     // returned value performs the measured half exactly once.
     experiment: Box<dyn Experiment>,
@@ -464,6 +467,7 @@ impl Case {
             python: Vec::new(),
             about: "",
             count_up_to: None,
+            python_up_to: None,
             experiment: Box::new(Halves { setup, run }),
         }
     }
@@ -504,6 +508,32 @@ impl Case {
     pub fn count_instructions_up_to(mut self, n: usize, why: &'static str) -> Self {
         self.count_up_to = Some((n, why));
         self
+    }
+
+    /// Measures its CPython counterparts only at sizes up to `n`; `why`
+    /// says what a larger one would cost (shown as "not measured: ..." for
+    /// the CPython records at the larger sizes). For a counterpart whose
+    /// one run at the largest size takes seconds (a quadratic algorithm,
+    /// which the smaller sizes already show), where the repeats of the time
+    /// pass and the heap pass's traced run would cost a minute of a run.
+    ///
+    /// ```
+    /// use heaplab_core::Case;
+    /// let case = Case::new("scan", "list", &[10, 100], |n| n, |n: usize| n)
+    ///     .with_python("list")
+    ///     .measure_python_up_to(10, "quadratic: one run at 100 takes seconds in CPython");
+    /// assert_eq!(case.python_up_to.map(|(n, _)| n), Some(10));
+    /// assert!(case.python_measured_at(10) && !case.python_measured_at(100));
+    /// ```
+    pub fn measure_python_up_to(mut self, n: usize, why: &'static str) -> Self {
+        self.python_up_to = Some((n, why));
+        self
+    }
+
+    /// Whether its CPython counterparts are measured at size `n` (see
+    /// [`Case::measure_python_up_to`]).
+    pub fn python_measured_at(&self, n: usize) -> bool {
+        self.python_up_to.is_none_or(|(largest, _)| n <= largest)
     }
 
     /// Runs the setup for size `n` and returns the measured half, ready to

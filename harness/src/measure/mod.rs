@@ -946,19 +946,16 @@ fn python_pass(
         "{}/python/reference.py ({})",
         lab.id, interpreter.version
     ));
+    let sizes = |case: &heaplab_core::Case| python::sizes_of(case, plan.mode.sizes(case));
     let counterparts = if interpreter.index == 0 {
-        python::Counterpart::of(lab, |case| plan.mode.sizes(case))
+        python::Counterpart::of(lab, sizes)
     } else {
-        python::Counterpart::cited(
-            lab,
-            |case| plan.mode.sizes(case),
-            pass == python::Pass::Time,
-        )
+        python::Counterpart::cited(lab, sizes, pass == python::Pass::Time)
     };
     let counterparts = if counterparts.is_empty() && pass == python::Pass::Heap {
         // No heap figure cited: one small measurement, for the facts the
         // script prints at its end.
-        python::Counterpart::of(lab, |case| plan.mode.sizes(case))
+        python::Counterpart::of(lab, sizes)
             .into_iter()
             .take(1)
             .map(|mut c| {
@@ -988,7 +985,7 @@ fn python_pass(
     } else {
         format!("{suffix}-{}", interpreter.index)
     };
-    let outcome = python::run(
+    let mut outcome = python::run(
         &interpreter.executable,
         root,
         lab,
@@ -998,6 +995,15 @@ fn python_pass(
         &limits,
         &work.join(format!("python-{}{suffix}.log", lab.id)),
     );
+    if let Ok(run) = &mut outcome
+        && interpreter.index == 0
+    {
+        run.cases.extend(python::planned(
+            lab,
+            |case| plan.mode.sizes(case),
+            &counterparts,
+        ));
+    }
     match &outcome {
         Ok(run) => {
             for failure in &run.failures {

@@ -431,6 +431,71 @@ impl Counterpart {
     }
 }
 
+/// The sizes `case`'s CPython counterparts are measured at among `sizes`
+/// (see [`heaplab_core::Case::measure_python_up_to`]).
+///
+/// ```
+/// use heaplab::measure::python::sizes_of;
+/// use heaplab_core::Case;
+/// let case = Case::new("w", "s", &[10, 100], |n| n, |n: usize| n).measure_python_up_to(10, "slow");
+/// assert_eq!(sizes_of(&case, vec![10, 100]), [10]);
+/// ```
+pub fn sizes_of(case: &Case, sizes: Vec<usize>) -> Vec<usize> {
+    sizes
+        .into_iter()
+        .filter(|&n| case.python_measured_at(n))
+        .collect()
+}
+
+/// A record for every CPython counterpart at each size of `sizes_of` that
+/// its case leaves out by design ([`heaplab_core::Case::measure_python_up_to`])
+/// and no other case of the same counterpart measures: every metric not
+/// measured, with the lab's reason, so the report says why the cell is empty.
+///
+/// ```
+/// use heaplab::measure::python::{Counterpart, planned};
+/// let lab = heaplab::registry::find("09").unwrap();
+/// let records = planned(lab, |case| case.sizes.to_vec(), &Counterpart::of(lab, |case| case.sizes.to_vec()));
+/// assert!(records.is_empty(), "every size is asked for");
+/// let measured = Counterpart::of(lab, |case| heaplab::measure::python::sizes_of(case, case.sizes.to_vec()));
+/// let records = planned(lab, |case| case.sizes.to_vec(), &measured);
+/// assert!(records.iter().any(|r| r.id.strategy == "list-lru" && r.id.n == 100_000));
+/// assert!(records.iter().all(|r| r.value("time_ns").is_none()));
+/// ```
+pub fn planned(
+    lab: &Lab,
+    sizes_of: impl Fn(&Case) -> Vec<usize>,
+    measured: &[Counterpart],
+) -> Vec<CaseRecord> {
+    let mut records: BTreeMap<CaseId, CaseRecord> = BTreeMap::new();
+    for case in &lab.cases {
+        let Some((_, why)) = case.python_up_to else {
+            continue;
+        };
+        for n in sizes_of(case) {
+            for &strategy in &case.python {
+                let asked = measured.iter().any(|c| {
+                    c.workload == case.workload && c.strategy == strategy && c.sizes.contains(&n)
+                });
+                if asked || case.python_measured_at(n) {
+                    continue;
+                }
+                let id = CaseId::new(lab.id, case.workload, strategy, n as u64);
+                let reason = format!("{}{why}", crate::measure::sizes::PLANNED);
+                records.entry(id.clone()).or_insert_with(|| CaseRecord {
+                    id,
+                    source: Source::Python,
+                    metrics: METRICS
+                        .iter()
+                        .map(|spec| (spec.name.to_owned(), Metric::missing(reason.clone())))
+                        .collect(),
+                });
+            }
+        }
+    }
+    records.into_values().collect()
+}
+
 /// The lab's constants as the JSON object the references read
 /// (`--constants`): what both implementations share is typed once, in Rust.
 ///
