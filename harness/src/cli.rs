@@ -226,6 +226,9 @@ Exit codes of `check`: 0 passed, 1 not passed, 2 unknown exercise.",
         workload: String,
         strategy: String,
         n: usize,
+        /// Also write dhat's per-site file here and print the sites still live at the end.
+        #[arg(long)]
+        sites: Option<PathBuf>,
     },
 }
 
@@ -504,7 +507,8 @@ pub fn main() -> ExitCode {
             workload,
             strategy,
             n,
-        } => heap_case(&lab, &workload, &strategy, n),
+            sites,
+        } => heap_case(&lab, &workload, &strategy, n, sites.as_deref()),
     };
     // Stopped by a signal meanwhile: the handler gives the exit code (128 + N).
     while measure::child::interrupted() {
@@ -777,15 +781,26 @@ fn regenerate(results: &Path, out: Option<PathBuf>) -> Result<u8, Error> {
     Ok(0)
 }
 
-fn heap_case(lab: &str, workload: &str, strategy: &str, n: usize) -> Result<u8, Error> {
-    let case = registry::find(lab)
-        .and_then(|l| l.find(workload, strategy))
-        .ok_or_else(|| {
-            Error::input(format!(
-                "no case {lab}/{workload}/{strategy}; see `heaplab list`"
-            ))
-        })?;
-    let figures = heap::measure_here(case, n);
+fn heap_case(
+    lab: &str,
+    workload: &str,
+    strategy: &str,
+    n: usize,
+    sites: Option<&Path>,
+) -> Result<u8, Error> {
+    let found = registry::find(lab).and_then(|l| Some((l.id, l.find(workload, strategy)?)));
+    let Some((lab, case)) = found else {
+        return Err(Error::input(format!(
+            "no case {lab}/{workload}/{strategy}; see `heaplab list`"
+        )));
+    };
+    let figures = match sites {
+        Some(path) => heap::measure_sites_here(case, n, lab, path),
+        None => heap::Measured {
+            figures: heap::measure_here(case, n),
+            sites: Vec::new(),
+        },
+    };
     let text = serde_json::to_string(&figures)
         .map_err(|e| Error::run(format!("cannot serialize: {e}")))?;
     print_out(&format!("{text}\n"))?;

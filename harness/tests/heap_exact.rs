@@ -23,7 +23,14 @@ fn measure_at(lab: &str, workload: &str, strategy: &str, n: usize) -> HeapFigure
     let case = lab.find(workload, strategy).expect("case registered");
     let item = Item { lab, case, n };
     let limits = Limits::wall(Duration::from_secs(120));
-    heap::measure(Path::new(env!("CARGO_BIN_EXE_heaplab")), &item, &limits).expect("heap-case runs")
+    heap::measure(
+        Path::new(env!("CARGO_BIN_EXE_heaplab")),
+        &item,
+        &limits,
+        None,
+    )
+    .expect("heap-case runs")
+    .figures
 }
 
 #[test]
@@ -197,4 +204,42 @@ fn a_bounded_cache_stays_bounded_and_an_unbounded_one_keeps_every_value() {
     }
     let at = |n| measure_at("09", "distinct-keys", "unbounded", n).live_bytes;
     assert!(at(long) - at(short) >= ((long - short) * VALUE_BYTES) as u64);
+}
+
+/// Live sites (`Case::show_live_sites`): what a case still holds at the
+/// end, by the line of the lab's crate that allocated it, adds up to its
+/// `live_bytes` exactly. Lab 09's unbounded cache keeps every value.
+#[test]
+fn live_sites_add_up_to_live_bytes_and_name_the_labs_lines() {
+    let lab = registry::find("09").expect("lab registered");
+    let case = lab
+        .find("distinct-keys", "unbounded")
+        .expect("case registered");
+    let item = Item { lab, case, n: N };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("sites.json");
+    let limits = Limits::wall(Duration::from_secs(120));
+    let measured = heap::measure(
+        Path::new(env!("CARGO_BIN_EXE_heaplab")),
+        &item,
+        &limits,
+        Some(&file),
+    )
+    .expect("heap-case runs");
+    let live: u64 = measured.sites.iter().map(|s| s.live_bytes).sum();
+    assert_eq!(live, measured.figures.live_bytes);
+    assert!(measured.figures.live_bytes > 0);
+    assert!(!file.exists(), "the per-site file is removed once read");
+    // The values: one block of VALUE_BYTES per distinct key, from `compute`.
+    let values = measured
+        .sites
+        .iter()
+        .find(|s| s.place.contains("in compute"))
+        .unwrap_or_else(|| panic!("a site in compute: {:?}", measured.sites));
+    assert!(values.place.starts_with("src/lib.rs:"), "{}", values.place);
+    assert_eq!(values.live_blocks, N as u64);
+    assert_eq!(
+        values.live_bytes,
+        (N * lab09_lru_vs_unbounded::VALUE_BYTES) as u64
+    );
 }

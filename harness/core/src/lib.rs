@@ -339,6 +339,9 @@ pub struct Case {
     /// The largest size its CPython counterparts are measured at, and why
     /// no larger one (see [`Case::measure_python_up_to`]); `None`: every size.
     pub python_up_to: Option<(usize, &'static str)>,
+    /// Whether the heap family records, at this case's largest size, the
+    /// allocation sites still live at the end (see [`Case::show_live_sites`]).
+    pub live_sites: bool,
     // Invariant: `prepare(n)` performs setup for `n` and nothing else; the
     // returned value performs the measured half exactly once.
     experiment: Box<dyn Experiment>,
@@ -468,6 +471,7 @@ impl Case {
             about: "",
             count_up_to: None,
             python_up_to: None,
+            live_sites: false,
             experiment: Box::new(Halves { setup, run }),
         }
     }
@@ -534,6 +538,22 @@ impl Case {
     /// [`Case::measure_python_up_to`]).
     pub fn python_measured_at(&self, n: usize) -> bool {
         self.python_up_to.is_none_or(|(largest, _)| n <= largest)
+    }
+
+    /// Asks the heap family for the allocation sites whose blocks are
+    /// still live when this case ends (its output dropped), at its largest
+    /// size: each site's line in the lab's crate, bytes and blocks. For a
+    /// case that leaks or retains, so the report shows *where* the live
+    /// bytes were allocated, as tracemalloc's snapshot diff does.
+    ///
+    /// ```
+    /// use heaplab_core::Case;
+    /// let case = Case::new("keep", "vec", &[10], |n| n, |n: usize| n).show_live_sites();
+    /// assert!(case.live_sites);
+    /// ```
+    pub fn show_live_sites(mut self) -> Self {
+        self.live_sites = true;
+        self
     }
 
     /// Runs the setup for size `n` and returns the measured half, ready to

@@ -19,9 +19,9 @@ use heaplab_core::HeapFigures;
 use heaplab_core::exercise::{Bound, Event, HeapMetric, Measured, Outcome, SITES_DIR_ENV};
 
 use crate::error::Error;
-use crate::exercise::sites::{self, Site};
 use crate::exercise::{Entry, show};
 use crate::measure::child::{self, Limits, Stream, Verdict as Ending};
+use crate::measure::sites::{self, Credit, Site};
 use crate::render::number::number;
 
 /// The default time limit of one check's run (not its build).
@@ -429,12 +429,12 @@ pub fn judge(
             sites: yours
                 .sites
                 .as_deref()
-                .map(|p| sites::read(p, answer_file))
+                .map(|p| sites::read(p, Credit::File(answer_file)))
                 .unwrap_or_default(),
             reference_sites: expected
                 .sites
                 .as_deref()
-                .map(|p| sites::read(p, reference_file))
+                .map(|p| sites::read(p, Credit::File(reference_file)))
                 .unwrap_or_default(),
         };
         match &row.yours {

@@ -22,7 +22,6 @@ pub mod grade;
 pub mod python;
 pub mod reference;
 pub mod show;
-pub mod sites;
 pub mod state;
 pub mod watch;
 

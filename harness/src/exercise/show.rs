@@ -8,7 +8,7 @@ use heaplab_core::exercise::{HeapMetric, Outcome};
 
 use crate::exercise::Language;
 use crate::exercise::grade::{Row, Verdict};
-use crate::exercise::sites::Site;
+use crate::measure::sites::Site;
 use crate::render::number::number;
 
 /// How many allocation sites are listed per side.

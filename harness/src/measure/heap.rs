@@ -16,12 +16,28 @@
 use std::path::Path;
 use std::process::Command;
 
+use serde::{Deserialize, Serialize};
+
 use crate::measure::child::{self, Limits};
+use crate::measure::sites::{self, Credit, Site};
 use crate::plan::Item;
 use crate::results::{Metric, metric};
 use heaplab_core::Case;
 
 pub use heaplab_core::HeapFigures;
+
+/// What one `heap-case` process prints: the figures, and the allocation
+/// sites still live at the end when they were asked for (largest first).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Measured {
+    /// The case's heap figures.
+    #[serde(flatten)]
+    pub figures: HeapFigures,
+    /// Sites with live bytes at the end (`Case::show_live_sites`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sites: Vec<Site>,
+}
 
 /// The figure of the heap metric `name` (see the metric table).
 ///
@@ -51,13 +67,33 @@ pub fn measure_here(case: &Case, n: usize) -> HeapFigures {
     heaplab_core::measure_heap(case, n, None)
 }
 
+/// [`measure_here`], also writing dhat's per-site file at `path` (removed
+/// once read) to keep the sites with bytes still live at the end, credited
+/// to the crate of lab `lab`.
+pub fn measure_sites_here(case: &Case, n: usize, lab: &str, path: &Path) -> Measured {
+    let figures = heaplab_core::measure_heap(case, n, Some(path));
+    let mut sites: Vec<Site> = sites::read(path, Credit::Lab(lab))
+        .into_iter()
+        .filter(|site| site.live_bytes > 0)
+        .collect();
+    sites.sort_by(|a, b| b.live_bytes.cmp(&a.live_bytes).then(a.place.cmp(&b.place)));
+    // The per-site file is a means, not an output: it can be large.
+    let _ = std::fs::remove_file(path);
+    Measured { figures, sites }
+}
+
 /// Measures one item in a fresh `exe heap-case` process, under `limits`.
 ///
 /// # Errors
 ///
 /// A one-line reason when the process could not start, failed (a panic in
 /// the case: its message), was killed or timed out, or printed no figures.
-pub fn measure(exe: &Path, item: &Item, limits: &Limits) -> Result<HeapFigures, String> {
+pub fn measure(
+    exe: &Path,
+    item: &Item,
+    limits: &Limits,
+    sites: Option<&Path>,
+) -> Result<Measured, String> {
     let mut cmd = Command::new(exe);
     cmd.args([
         "heap-case",
@@ -66,6 +102,9 @@ pub fn measure(exe: &Path, item: &Item, limits: &Limits) -> Result<HeapFigures, 
         item.case.strategy,
     ])
     .arg(item.n.to_string());
+    if let Some(path) = sites {
+        cmd.arg("--sites").arg(path);
+    }
     let done = child::run(&mut cmd, limits, None, |_, _| false)?;
     if !done.success() {
         return Err(format!("the case {}", done.verdict()));

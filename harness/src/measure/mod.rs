@@ -43,6 +43,7 @@ pub mod parallel;
 pub mod phases;
 pub mod progress;
 pub mod python;
+pub mod sites;
 pub mod sizes;
 pub mod time;
 pub mod tools;
@@ -222,6 +223,8 @@ struct State<'a> {
     python: BTreeMap<&'static str, Stage<Result<python::PythonRun, String>>>,
     /// The further interpreters' figures, as far as measured.
     interpreters: Vec<InterpreterRecord>,
+    /// Live allocation sites of the cases that ask for them.
+    sites: BTreeMap<CaseId, Vec<sites::Site>>,
 }
 
 impl State<'_> {
@@ -323,6 +326,7 @@ impl State<'_> {
             cases,
             interpreters: self.interpreters.clone(),
             claims: Vec::new(),
+            sites: self.sites.clone(),
         };
         results.claims = crate::claims::ledger(&results, crate::registry::labs());
         results
@@ -523,6 +527,7 @@ pub fn bench(root: &Path, options: &Options) -> Result<Summary, Error> {
             .map(|lab| (lab.id, Stage::new(skipped(Family::Python))))
             .collect(),
         interpreters: Vec::new(),
+        sites: BTreeMap::new(),
     };
     let save_checkpoint =
         |state: &State<'_>, provenance: &Provenance, stopped_in: &str| -> Result<(), Error> {
@@ -619,6 +624,7 @@ pub fn bench(root: &Path, options: &Options) -> Result<Summary, Error> {
             phases::add_work(&mut provenance, "instructions", &lab_of(id), *seconds);
         }
         if heap {
+            state.sites = measured.sites;
             state.heap = Stage::Done(measured.heap);
         }
         if count {

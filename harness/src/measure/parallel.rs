@@ -69,6 +69,9 @@ pub struct Measured {
     pub heap_failures: Vec<String>,
     /// Seconds of one job each heap case took.
     pub heap_seconds: BTreeMap<CaseId, f64>,
+    /// Allocation sites still live at the end, for the cases that ask
+    /// (`Case::show_live_sites`), at their largest size.
+    pub sites: BTreeMap<CaseId, Vec<crate::measure::sites::Site>>,
 }
 
 /// A case's sizes in the instruction family, counted in ascending order.
@@ -233,8 +236,24 @@ impl<'a> Deterministic<'a> {
         };
         let item = &self.items[k];
         let key = item.id();
+        // Sites at the case's largest size in this plan only: one table per case.
+        let largest = self
+            .items
+            .iter()
+            .filter(|other| {
+                (other.lab.id, other.case.workload, other.case.strategy)
+                    == (item.lab.id, item.case.workload, item.case.strategy)
+            })
+            .map(|other| other.n)
+            .max();
+        let sites_file = (item.case.live_sites && largest == Some(item.n)).then(|| {
+            self.work.join(format!(
+                "sites-{}-{}-{}-{}.json",
+                item.lab.id, item.case.workload, item.case.strategy, item.n
+            ))
+        });
         let began = Instant::now();
-        let result = heap::measure(exe, item, limits);
+        let result = heap::measure(exe, item, limits, sites_file.as_deref());
         let seconds = began.elapsed().as_secs_f64();
         let mut queue = lock.lock().unwrap_or_else(PoisonError::into_inner);
         let mut progress = progress.lock().unwrap_or_else(PoisonError::into_inner);
@@ -247,6 +266,12 @@ impl<'a> Deterministic<'a> {
         }
         progress.step(&format!("heap {key}"));
         queue.measured.heap_seconds.insert(key.clone(), seconds);
+        let result = result.map(|measured| {
+            if sites_file.is_some() {
+                queue.measured.sites.insert(key.clone(), measured.sites);
+            }
+            measured.figures
+        });
         queue.measured.heap.insert(key, result);
     }
 

@@ -230,8 +230,9 @@ fn render(spec: &str, results: &Results) -> Result<String, String> {
         "fact" => fact(spec, results),
         "facts" => facts(&words, results),
         "claims" => claims(&words, results),
+        "sites" => sites(&words, results),
         other => Err(format!(
-            "unknown block kind {other:?} (table, value, fact, facts, claims, run) or unexpected parameters"
+            "unknown block kind {other:?} (table, value, fact, facts, claims, sites, run) or unexpected parameters"
         )),
     }
 }
@@ -517,6 +518,23 @@ fn facts(words: &[&str], results: &Results) -> Result<String, String> {
             .iter()
             .filter(|f| only.is_none_or(|s| s == f.source)),
     ))
+}
+
+/// `sites LAB`: the live allocation sites of the lab's cases that ask for
+/// them (see [`crate::render::report::sites_markdown`]).
+fn sites(words: &[&str], results: &Results) -> Result<String, String> {
+    let [query] = words else {
+        return Err("expected: sites LAB".to_owned());
+    };
+    let lab = lab(results, query)?;
+    let md = crate::render::report::sites_markdown(results, &lab.id);
+    if md.is_empty() {
+        return Err(format!(
+            "the results have no live sites of lab {} (a case asks with Case::show_live_sites)",
+            lab.id
+        ));
+    }
+    Ok(md)
 }
 
 /// `claims`: the ledger's counts per interpreter; `claims lab=NN`: that

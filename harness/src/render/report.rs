@@ -411,6 +411,10 @@ fn lab_section(
         notes.flush(md);
     }
     facts_table(md, lab);
+    let sites = sites_markdown(results, &lab.id);
+    if !sites.is_empty() {
+        let _ = writeln!(md, "### Where the live bytes were allocated\n\n{sites}\n");
+    }
     Ok(())
 }
 
@@ -485,6 +489,56 @@ fn facts_table(md: &mut String, lab: &LabRecord) {
         return;
     }
     let _ = writeln!(md, "### Facts\n\n{}\n", facts_markdown(&lab.facts));
+}
+
+/// The live allocation sites of lab `lab`'s cases that asked for them
+/// (`Case::show_live_sites`), one table per case (no final newline): what
+/// each case still held when it ended, by the line of the lab's crate that
+/// allocated it — the report's section and the READMEs' `sites` blocks.
+/// Empty when the results have none.
+///
+/// ```
+/// use heaplab::measure::sites::Site;
+/// use heaplab::results::{CaseId, example};
+/// let mut results = example(&[]);
+/// let site = Site { place: "src/lib.rs:9 in grow".into(), blocks: 3, bytes: 96, live_blocks: 2, live_bytes: 64 };
+/// results.sites.insert(CaseId::new("00-example", "w", "s", 1), vec![site]);
+/// let md = heaplab::render::report::sites_markdown(&results, "00-example");
+/// assert!(md.contains("| `src/lib.rs:9 in grow` | 64 | 2 | 96 | 3 |"));
+/// assert!(heaplab::render::report::sites_markdown(&results, "02-refcount").is_empty());
+/// ```
+pub fn sites_markdown(results: &Results, lab: &str) -> String {
+    let mut tables = Vec::new();
+    for (id, sites) in results.sites.iter().filter(|(id, _)| id.lab == lab) {
+        let live: u64 = sites.iter().map(|s| s.live_bytes).sum();
+        let mut md = format!(
+            "`{}/{}` at n = {}: {} bytes live at the end",
+            id.workload,
+            id.strategy,
+            number(id.n as f64),
+            number(live as f64)
+        );
+        if sites.is_empty() {
+            md.push_str(", from no site.");
+        } else {
+            md.push_str(
+                ":\n\n| allocated at | live bytes | live blocks | bytes in all | blocks in all |\n| --- | ---: | ---: | ---: | ---: |",
+            );
+            for s in sites {
+                let _ = write!(
+                    md,
+                    "\n| `{}` | {} | {} | {} | {} |",
+                    s.place.replace('|', "\\|"),
+                    number(s.live_bytes as f64),
+                    number(s.live_blocks as f64),
+                    number(s.bytes as f64),
+                    number(s.blocks as f64)
+                );
+            }
+        }
+        tables.push(md);
+    }
+    tables.join("\n\n")
 }
 
 /// Facts as a Markdown table (no final newline): the report's and the

@@ -266,6 +266,11 @@ pub struct Results {
     /// The claims ledger of this run (see [`crate::claims`]).
     #[serde(default)]
     pub claims: Vec<crate::claims::ClaimRecord>,
+    /// The allocation sites still live at the end of the cases that ask
+    /// for them (`Case::show_live_sites`), at their largest size, largest
+    /// first.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub sites: BTreeMap<CaseId, Vec<crate::measure::sites::Site>>,
 }
 
 impl Results {
@@ -556,6 +561,7 @@ pub fn example(metrics: &[(&str, u64)]) -> Results {
         }],
         interpreters: Vec::new(),
         claims: Vec::new(),
+        sites: BTreeMap::new(),
     }
 }
 

@@ -1,27 +1,34 @@
-//! Where the bytes went: dhat's per-site data, by line of the checked file.
+//! Where the bytes went: dhat's per-site data, by line of the code asked about.
 //!
 //! dhat writes, per allocation site (a distinct call stack), the blocks and
 //! bytes it allocated in total and those still live at the end, with each
 //! frame as `ip: function (dir/dir/file.rs:line:col)` (paths trimmed to
-//! their last three components). A site is credited to the first frame in
-//! the checked file — the student's line that asked for the memory, even
-//! when the allocation itself happens deep in `Vec` or `HashMap` — and
-//! sites outside the file are credited to their first frame outside the
-//! standard library.
+//! their last three components). A site is credited ([`Credit`]) to the
+//! first frame in the code asked about — a student's file, or a lab's
+//! crate — the line that asked for the memory, even when the allocation
+//! itself happens deep in `Vec` or `HashMap`; sites outside it are credited
+//! to their first frame outside the standard library.
+//!
+//! Two users: an exercise's verdict (which lines of your file allocated
+//! what) and the heap family's live sites of a case that asks for them
+//! (`Case::show_live_sites`: where a leak was allocated, heaplab's answer
+//! to tracemalloc's snapshot diff).
 
 use std::collections::BTreeMap;
 use std::path::{Component, Path};
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 /// Largest dhat file read.
 const MAX_SITES_FILE: u64 = 64 << 20;
 
 /// Allocations credited to one line.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Site {
-    /// `points.rs:12`, or `(outside your file) function` when no frame of
-    /// the stack is in the checked file.
+    /// `points.rs:12` (a student's file), `src/lib.rs:40 in grow` (a lab's
+    /// crate), or `(outside ...) function` when no frame of the stack is in
+    /// the code asked about.
     pub place: String,
     /// Blocks allocated there.
     pub blocks: u64,
@@ -65,10 +72,10 @@ fn trimmed(path: &Path) -> String {
 /// ```
 /// let frame = "0x5581: lab::make_points (04-slots-vs-dict/exercises/points.rs:12:9)";
 /// assert_eq!(
-///     heaplab::exercise::sites::parse_frame(frame),
+///     heaplab::measure::sites::parse_frame(frame),
 ///     Some(("lab::make_points", "04-slots-vs-dict/exercises/points.rs", 12))
 /// );
-/// assert_eq!(heaplab::exercise::sites::parse_frame("[root]"), None);
+/// assert_eq!(heaplab::measure::sites::parse_frame("[root]"), None);
 /// ```
 pub fn parse_frame(frame: &str) -> Option<(&str, &str, u32)> {
     let (head, place) = frame.rsplit_once(" (")?;
@@ -99,20 +106,73 @@ fn machinery(function: &str, file: &str) -> bool {
         || PREFIXES.iter().any(|p| function.starts_with(p))
 }
 
-/// The sites of dhat file `path`, credited to lines of `answer`, largest
+/// The code a site is credited to.
+#[derive(Debug, Clone, Copy)]
+pub enum Credit<'a> {
+    /// One file (a student's answer): places are `file.rs:line`.
+    File(&'a Path),
+    /// A lab's crate, by its id (its folder under `labs/`): places are
+    /// `src/file.rs:line in function`.
+    Lab(&'a str),
+}
+
+impl Credit<'_> {
+    /// The place of a frame in the code asked about, or `None`.
+    ///
+    /// ```
+    /// use std::path::Path;
+    /// use heaplab::measure::sites::Credit;
+    /// let lab = Credit::Lab("03-leaks");
+    /// assert_eq!(
+    ///     lab.place("lab03_leaks::grow", "03-leaks/src/lib.rs", 40).as_deref(),
+    ///     Some("src/lib.rs:40 in grow")
+    /// );
+    /// assert_eq!(lab.place("slab::insert", "slab-0.4.12/src/lib.rs", 9), None);
+    /// let file = Credit::File(Path::new("/w/labs/04-slots-vs-dict/exercises/points.rs"));
+    /// assert_eq!(
+    ///     file.place("answer::make", "04-slots-vs-dict/exercises/points.rs", 12).as_deref(),
+    ///     Some("points.rs:12")
+    /// );
+    /// ```
+    pub fn place(&self, function: &str, file: &str, line: u32) -> Option<String> {
+        match self {
+            Credit::File(answer) => {
+                let answer = trimmed(answer);
+                (file == answer).then(|| {
+                    let name = Path::new(&answer)
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default();
+                    format!("{name}:{line}")
+                })
+            }
+            Credit::Lab(id) => {
+                let inside = file.strip_prefix(id)?.strip_prefix('/')?;
+                let function = function.rsplit("::").next().unwrap_or(function);
+                Some(format!("{inside}:{line} in {function}"))
+            }
+        }
+    }
+
+    /// How a place outside the code asked about begins.
+    fn outside(&self) -> &'static str {
+        match self {
+            Credit::File(_) => "(outside your file)",
+            Credit::Lab(_) => "(outside the lab)",
+        }
+    }
+}
+
+/// The sites of dhat file `path`, credited as `credit` says, largest
 /// first. An unreadable file gives no sites (they are an aid, not a figure).
-pub fn read(path: &Path, answer: &Path) -> Vec<Site> {
+pub fn read(path: &Path, credit: Credit) -> Vec<Site> {
     let Ok(bytes) = crate::results::files::read_limited(path, MAX_SITES_FILE) else {
         return Vec::new();
     };
     let Ok(dhat) = serde_json::from_slice::<Dhat>(&bytes) else {
         return Vec::new();
     };
-    let answer = trimmed(answer);
-    let name = Path::new(&answer)
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let outside = credit.outside();
     let mut by_place: BTreeMap<String, Site> = BTreeMap::new();
     for pp in &dhat.pps {
         let frames: Vec<(&str, &str, u32)> = pp
@@ -123,15 +183,14 @@ pub fn read(path: &Path, answer: &Path) -> Vec<Site> {
             .collect();
         let place = frames
             .iter()
-            .find(|(_, file, _)| *file == answer)
-            .map(|(_, _, line)| format!("{name}:{line}"))
+            .find_map(|(function, file, line)| credit.place(function, file, *line))
             .or_else(|| {
                 frames
                     .iter()
                     .find(|(function, file, _)| !machinery(function, file))
-                    .map(|(function, _, _)| format!("(outside your file) {function}"))
+                    .map(|(function, _, _)| format!("{outside} {function}"))
             })
-            .unwrap_or_else(|| "(outside your file) the standard library".to_owned());
+            .unwrap_or_else(|| format!("{outside} the standard library"));
         let site = by_place.entry(place.clone()).or_insert(Site {
             place,
             blocks: 0,
