@@ -624,6 +624,8 @@ where
 fn churn_cases() -> [Case; 4] {
     [
         churn_case::<BoxPool>("box")
+            .with_python("object")
+            .with_python("slots")
             .about("n removals and insertions: one free and one malloc each"),
         Case::in_env(
             "churn",
