@@ -171,6 +171,7 @@ pub mod tree {
 /// Exercise 10-2: a pool that reuses its holes.
 pub mod pool {
     use std::hint::black_box;
+    use std::mem::size_of;
 
     use heaplab_core::Case;
     use heaplab_core::exercise::{Check, HeapCheck, HeapMetric, ensure, expect_eq};
@@ -179,6 +180,11 @@ pub mod pool {
 
     /// Live values in the warm pool: ten thousand, and ten times as many.
     pub const SIZES: &[usize] = &[10_000, 100_000];
+
+    /// The live-bytes budget in multiples of the values' own bytes: the pool
+    /// outlives the run and keeps what it holds; this bounds it without
+    /// calling it a leak.
+    pub const LIVE_MULTIPLE: usize = 4;
 
     /// What a pool of `u64` values offers: handles are `usize`.
     pub trait NodePool {
@@ -287,6 +293,11 @@ pub mod pool {
                     |_| 0,
                 )
                 .budget(HeapMetric::Bytes, "0", |_| 0)
+                .budget(
+                    HeapMetric::LiveBytes,
+                    "4 × n × 8: what the pool may hold of the values the run inserted (retained by the pool, not leaked)",
+                    |n| (LIVE_MULTIPLE * n * size_of::<u64>()) as u64,
+                )
                 .floor(HeapMetric::Allocs, "0", |_| 0),
             )
     }
