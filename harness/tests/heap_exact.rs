@@ -243,3 +243,64 @@ fn live_sites_add_up_to_live_bytes_and_name_the_labs_lines() {
         (N * lab09_lru_vs_unbounded::VALUE_BYTES) as u64
     );
 }
+
+#[test]
+fn a_box_list_is_one_allocation_per_node_and_a_sized_vec_is_one() {
+    use lab10_arenas_and_slabs::{BoxNode, IndexNode};
+    let node = size_of::<BoxNode>() as u64;
+    let n = N as u64;
+    assert_eq!(
+        measure("10", "build", "box"),
+        HeapFigures {
+            allocs: n,
+            bytes: n * node,
+            peak_bytes: n * node,
+            live_bytes: 0
+        }
+    );
+    let node = size_of::<IndexNode>() as u64;
+    assert_eq!(
+        measure("10", "build", "vec"),
+        HeapFigures {
+            allocs: 1,
+            bytes: n * node,
+            peak_bytes: n * node,
+            live_bytes: 0
+        }
+    );
+}
+
+#[test]
+fn a_bumpalo_arena_allocates_its_doubling_chunks_and_nothing_per_node() {
+    use lab10_arenas_and_slabs::{ArenaNode, bump_chunks, bump_requested_bytes};
+    for n in [N, 10 * N] {
+        let chunks = bump_chunks(n, size_of::<ArenaNode>());
+        let bytes = bump_requested_bytes(chunks) as u64;
+        assert_eq!(
+            measure_at("10", "build", "bumpalo", n),
+            HeapFigures {
+                allocs: chunks as u64,
+                bytes,
+                peak_bytes: bytes,
+                live_bytes: 0
+            },
+            "n = {n}"
+        );
+    }
+}
+
+#[test]
+fn a_warm_slab_churns_without_allocating_and_a_box_pool_allocates_each_insertion() {
+    use lab10_arenas_and_slabs::BoxNode;
+    for strategy in ["slab", "vec"] {
+        let figures = measure("10", "churn", strategy);
+        assert_eq!(
+            (figures.allocs, figures.bytes),
+            (0, 0),
+            "{strategy} reuses its holes"
+        );
+    }
+    let figures = measure("10", "churn", "box");
+    assert_eq!(figures.allocs, N as u64, "one Box per insertion");
+    assert_eq!(figures.bytes, (N * size_of::<BoxNode>()) as u64);
+}

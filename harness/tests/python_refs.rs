@@ -75,3 +75,12 @@ fn lab_09_script_draws_the_rust_trace() {
     let python: Vec<u64> = serde_json::from_str(printed.trim()).unwrap();
     assert_eq!(python, lab09_lru_vs_unbounded::zipf_trace(count, 2_000));
 }
+
+#[test]
+fn lab_10_script_draws_the_rust_churn_positions() {
+    let lab = registry::find("10").unwrap();
+    let count = 64;
+    let printed = script(lab, &["--print-positions", &count.to_string()]);
+    let python: Vec<usize> = serde_json::from_str(printed.trim()).unwrap();
+    assert_eq!(python, lab10_arenas_and_slabs::positions(count));
+}
