@@ -100,9 +100,8 @@ fn cycles(f: &Figures) -> Result<Judgement, Missing> {
         num(dumpster),
         num(dumpster_off)
     );
-    let python = disabled > 0.0
-        && collected <= disabled * LEFT_SHARE
-        && weak <= disabled * LEFT_SHARE;
+    let python =
+        disabled > 0.0 && collected <= disabled * LEFT_SHARE && weak <= disabled * LEFT_SHARE;
     let rust = rc > 0.0 && dumpster_off > 0.0 && dumpster == 0.0 && rust_weak == 0.0;
     let judged = Judgement::either(python && rust, says);
     Ok(judged.short(format!(

@@ -124,7 +124,10 @@ thread_local! {
 
 /// Frees the ring the previous `rc` run leaked, if any (unmeasured: setup).
 fn reclaim_leaked_ring() {
-    if let Some(start) = LEAKED.with(|l| l.borrow_mut().take()).and_then(|w| w.upgrade()) {
+    if let Some(start) = LEAKED
+        .with(|l| l.borrow_mut().take())
+        .and_then(|w| w.upgrade())
+    {
         break_rc_ring(&start);
     }
 }
@@ -445,6 +448,16 @@ fn facts() -> Vec<Fact> {
         Fact::new("size_of::<ArenaNode>()", size_of::<ArenaNode>(), "bytes"),
         Fact::new("size_of::<GcNode>()", size_of::<GcNode>(), "bytes"),
         Fact::new(
+            "size_of::<Option<Rc<RefCell<RcNode>>>>() (an rc link)",
+            size_of::<Option<RcLink>>(),
+            "bytes",
+        ),
+        Fact::new(
+            "size_of::<Option<Gc<GcNode>>>() (a dumpster link: no niche)",
+            size_of::<Option<Gc<GcNode>>>(),
+            "bytes",
+        ),
+        Fact::new(
             "Gc allocation per dumpster node (count + GcNode)",
             gc_block::<GcNode>(),
             "bytes",
@@ -483,14 +496,22 @@ pub fn lab() -> Lab {
         )
         .with_python("gc-disabled")
         .about("Rc<RefCell> both ways: the owner is dropped, every node leaks"),
-        Case::new("ring", "weak", SIZES, |n| n, |n| {
-            black_box(weak_ring(n)).borrow().value
-        })
+        Case::new(
+            "ring",
+            "weak",
+            SIZES,
+            |n| n,
+            |n| black_box(weak_ring(n)).borrow().value,
+        )
         .with_python("weakref")
         .about("Rc forward, Weak back: dropping the owner frees every node"),
-        Case::new("ring", "index", SIZES, |n| n, |n| {
-            black_box(index_ring(n))[0].value
-        })
+        Case::new(
+            "ring",
+            "index",
+            SIZES,
+            |n| n,
+            |n| black_box(index_ring(n))[0].value,
+        )
         .about("one Vec, usize links: one allocation"),
         Case::new("ring", "arena", SIZES, |n| n, arena_run)
             .about("bumpalo arena, &'a links: freed all at once with the arena"),
@@ -513,11 +534,13 @@ pub fn lab() -> Lab {
         .with_python("gc-disabled")
         .about("dumpster Gc with automatic collection off and no collect(): the ring stays"),
     ])
-    .cases([Case::new("collect", "dumpster", SIZES, garbage_ring, |_n| {
-        collector::collect()
-    })
-    .with_python("gc-collect")
-    .about("one collect() over a ring of n that is already garbage")]);
+    .cases(
+        [Case::new("collect", "dumpster", SIZES, garbage_ring, |_n| {
+            collector::collect()
+        })
+        .with_python("gc-collect")
+        .about("one collect() over a ring of n that is already garbage")],
+    );
     exercises::list().into_iter().fold(lab, Lab::exercise)
 }
 

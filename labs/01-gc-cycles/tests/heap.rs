@@ -110,7 +110,14 @@ fn main() {
     // Every case at the lab's largest size: no stack overflow, and the
     // leaks are exactly the rings.
     let largest = *lab01_gc_cycles::SIZES.last().unwrap();
-    for strategy in ["rc", "weak", "index", "arena", "dumpster", "dumpster-disabled"] {
+    for strategy in [
+        "rc",
+        "weak",
+        "index",
+        "arena",
+        "dumpster",
+        "dumpster-disabled",
+    ] {
         let figures = measure("ring", strategy, largest);
         let expected = match strategy {
             "rc" => largest as u64 * rc,
