@@ -26,31 +26,10 @@ fn planned(lab: &'static str, issue: u32, claim: Claim) -> Planned {
 /// assert!(planned.iter().all(|p| p.claim.rule.is_none()));
 /// ```
 pub fn all() -> Vec<Planned> {
-    const GC: &str = "01-gc-cycles";
     const LEAKS: &str = "03-leaks";
     const PROFILING: &str = "06-profiling";
     const INTERNALS: &str = "07-object-internals";
     vec![
-        planned(
-            GC,
-            12,
-            Claim::new(
-                1,
-                "gc-generations",
-                "CPython's cycle collector has three generations with thresholds (700, 10, 10).",
-                "Memory Management, Garbage Collection, examples 1–2; notebook part 5",
-            ),
-        ),
-        planned(
-            GC,
-            12,
-            Claim::new(
-                2,
-                "gc-cycles",
-                "Reference counting alone never frees a cycle; gc.collect() does, and with the collector disabled the cycle stays.",
-                "Memory Management, Garbage Collection, example 3; notebook parts 4 and 6",
-            ),
-        ),
         planned(
             LEAKS,
             12,
