@@ -27,7 +27,6 @@ fn planned(lab: &'static str, issue: u32, claim: Claim) -> Planned {
 /// ```
 pub fn all() -> Vec<Planned> {
     const GC: &str = "01-gc-cycles";
-    const LEAKS: &str = "03-leaks";
     const PROFILING: &str = "06-profiling";
     const INTERNALS: &str = "07-object-internals";
     vec![
@@ -49,26 +48,6 @@ pub fn all() -> Vec<Planned> {
                 "gc-cycles",
                 "Reference counting alone never frees a cycle; gc.collect() does, and with the collector disabled the cycle stays.",
                 "Memory Management, Garbage Collection, example 3; notebook parts 4 and 6",
-            ),
-        ),
-        planned(
-            LEAKS,
-            12,
-            Claim::new(
-                6,
-                "tracemalloc-finds-cache",
-                "tracemalloc snapshots find a class-level cache that keeps growing.",
-                "Memory Management, Memory Leaks Detection, example 7",
-            ),
-        ),
-        planned(
-            LEAKS,
-            12,
-            Claim::new(
-                9,
-                "closure-captures",
-                "A closure keeps everything it captures alive; capturing only what is needed fixes it.",
-                "Memory Management, Memory Leaks Detection, example 9 (pattern 3)",
             ),
         ),
         planned(
