@@ -99,9 +99,9 @@ fn closure_captures(f: &Figures) -> Result<Judgement, Missing> {
         num(rust_buffer),
         num(rust_len)
     );
-    let judged = if buffer < 10.0 * len || rust_buffer < 10.0 * rust_len {
+    let judged = if buffer <= 3.0 * len || rust_buffer <= 3.0 * rust_len {
         Judgement::fails(says)
-    } else if nothing * 10.0 < buffer {
+    } else if nothing * 3.0 < buffer {
         Judgement::nuance(format!(
             "{says}: the tutorial's own bad closure captures nothing, since a closure captures only the names it uses"
         ))
