@@ -51,7 +51,7 @@ fn tracemalloc_finds_cache(f: &Figures) -> Result<Judgement, Missing> {
     let growth = large / small.max(1.0);
     let says = format!(
         "the top line of the snapshot diff grew by {} bytes for 200 objects and {} ({} blocks) for 1 000, {:.1}× for 5× the objects; it is {}; the cache's append line grew by {} bytes (Rust: the growing cache still holds {} bytes, the bounded one {})",
-        num(large.min(small)),
+        num(small),
         num(large),
         num(f.get("top count, 1 000")?),
         growth,
@@ -142,9 +142,15 @@ mod tests {
             Verdict::DoesNotHold,
             "the top line does not grow with n"
         );
-        assert_eq!(judge(6, &run(8.5e6, 0.0, 0.0, 256_000.0)), Verdict::DoesNotHold);
+        assert_eq!(
+            judge(6, &run(8.5e6, 0.0, 0.0, 256_000.0)),
+            Verdict::DoesNotHold
+        );
         assert_eq!(judge(6, &run(8.5e6, 1.0, 0.0, 3e7)), Verdict::DoesNotHold);
-        assert_eq!(judge(6, &run(8.5e6, 1.0, 0.0, 256_000.0)[..7]), Verdict::NotMeasured);
+        assert_eq!(
+            judge(6, &run(8.5e6, 1.0, 0.0, 256_000.0)[..7]),
+            Verdict::NotMeasured
+        );
     }
 
     #[test]

@@ -87,7 +87,11 @@ pub mod requests {
                     "1 KiB whatever n: a counter, or a few recent requests",
                     |_| LIVE_BUDGET,
                 )
-                .floor(HeapMetric::LiveBytes, "0: a counter lives in static memory", |_| 0),
+                .floor(
+                    HeapMetric::LiveBytes,
+                    "0: a counter lives in static memory",
+                    |_| 0,
+                ),
             )
     }
 }
@@ -120,7 +124,9 @@ pub mod callbacks {
     /// The check of `make_callback(page)`.
     pub fn check(make_callback: fn(Vec<u8>) -> Callback) -> Check {
         Check::new()
-            .test("an empty page: 0", move || expect_eq(make_callback(Vec::new())(), 0))
+            .test("an empty page: 0", move || {
+                expect_eq(make_callback(Vec::new())(), 0)
+            })
             .test("[0, 3, 0, 5]: 2", move || {
                 expect_eq(make_callback(vec![0, 3, 0, 5])(), 2)
             })

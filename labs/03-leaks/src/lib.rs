@@ -171,7 +171,9 @@ impl BoundedCache {
 
 /// `n` distinct requests through `get`; returns the sum of first bytes.
 fn requests<'c>(n: usize, mut get: impl FnMut(u64) -> u8 + 'c) -> u64 {
-    (0..n as u64).map(|key| u64::from(get(black_box(key)))).sum()
+    (0..n as u64)
+        .map(|key| u64::from(get(black_box(key))))
+        .sum()
 }
 
 // ---------------------------------------------------------------- closures
@@ -321,7 +323,9 @@ impl Forgotten {
 impl Drop for Forgotten {
     fn drop(&mut self) {
         // Safe: `into_inner` takes the value back out, and it drops here.
-        self.0.drain(..).for_each(|b| drop(ManuallyDrop::into_inner(b)));
+        self.0
+            .drain(..)
+            .for_each(|b| drop(ManuallyDrop::into_inner(b)));
     }
 }
 
@@ -474,7 +478,11 @@ fn facts() -> Vec<Fact> {
             size_of_val(&names_nothing),
             "bytes",
         ),
-        Fact::new("BUFFER_BYTES (one callback's buffer)", BUFFER_BYTES, "bytes"),
+        Fact::new(
+            "BUFFER_BYTES (one callback's buffer)",
+            BUFFER_BYTES,
+            "bytes",
+        ),
         Fact::new("size_of::<File>()", size_of::<File>(), "bytes"),
     ];
     black_box((captures_buffer(), captures_len(), names_nothing()));
@@ -687,9 +695,15 @@ mod tests {
             return; // not Linux: nothing to count
         };
         let (mut files, n) = files_env(5);
-        assert_eq!(descriptors_added(|| assert_eq!(open_and_keep(&mut files, n), 5)), Some(5));
+        assert_eq!(
+            descriptors_added(|| assert_eq!(open_and_keep(&mut files, n), 5)),
+            Some(5)
+        );
         assert_eq!(descriptors_added(|| files.kept.clear()), Some(0));
-        assert_eq!(descriptors_added(|| assert_eq!(open_in_scope(&mut files, n), 5)), Some(0));
+        assert_eq!(
+            descriptors_added(|| assert_eq!(open_in_scope(&mut files, n), 5)),
+            Some(0)
+        );
 
         // An early return with `?` closes what was opened before it.
         fn open_then_fail(file: &TempFile) -> std::io::Result<u8> {
@@ -728,8 +742,14 @@ mod tests {
         let facts = facts();
         let value = |name: &str| facts.iter().find(|f| f.name == name).map(|f| f.value);
         if open_descriptors().is_some() {
-            assert_eq!(value("descriptors added by 10 files kept in a Vec"), Some(10.0));
-            assert_eq!(value("descriptors left open by 10 std::mem::forget(File)"), Some(10.0));
+            assert_eq!(
+                value("descriptors added by 10 files kept in a Vec"),
+                Some(10.0)
+            );
+            assert_eq!(
+                value("descriptors left open by 10 std::mem::forget(File)"),
+                Some(10.0)
+            );
             assert_eq!(
                 value("descriptors left open by 10 files opened in a scope (RAII)"),
                 Some(0.0)
@@ -743,7 +763,10 @@ mod tests {
             value("size_of_val of a closure that captures the length only"),
             Some(size_of::<usize>() as f64)
         );
-        assert_eq!(value("size_of_val of a move closure that names nothing"), Some(0.0));
+        assert_eq!(
+            value("size_of_val of a move closure that names nothing"),
+            Some(0.0)
+        );
     }
 
     #[test]

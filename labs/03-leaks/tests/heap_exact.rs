@@ -70,7 +70,11 @@ fn main() {
         let bounded = measure(&lab, "channel", "bounded", n);
         assert_eq!(
             short(bounded),
-            figures(n, n * MESSAGE_BYTES, queued_after(n, CHANNEL_BOUND) * MESSAGE_BYTES),
+            figures(
+                n,
+                n * MESSAGE_BYTES,
+                queued_after(n, CHANNEL_BOUND) * MESSAGE_BYTES
+            ),
             "channel/bounded at {n}"
         );
         let unbounded = measure(&lab, "channel", "unbounded", n);
@@ -109,7 +113,10 @@ fn main() {
             })
             .sum()
     };
-    for (name, run) in [("box-leak", leak as fn(usize) -> usize), ("mem-forget", forget)] {
+    for (name, run) in [
+        ("box-leak", leak as fn(usize) -> usize),
+        ("mem-forget", forget),
+    ] {
         let case = Case::new("explicit", name, &[100], |n| n, run);
         assert_eq!(
             short(measure_heap(&case, 100, None)),
