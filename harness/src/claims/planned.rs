@@ -26,30 +26,9 @@ fn planned(lab: &'static str, issue: u32, claim: Claim) -> Planned {
 /// assert!(planned.iter().all(|p| p.claim.rule.is_none()));
 /// ```
 pub fn all() -> Vec<Planned> {
-    const LEAKS: &str = "03-leaks";
     const PROFILING: &str = "06-profiling";
     const INTERNALS: &str = "07-object-internals";
     vec![
-        planned(
-            LEAKS,
-            12,
-            Claim::new(
-                6,
-                "tracemalloc-finds-cache",
-                "tracemalloc snapshots find a class-level cache that keeps growing.",
-                "Memory Management, Memory Leaks Detection, example 7",
-            ),
-        ),
-        planned(
-            LEAKS,
-            12,
-            Claim::new(
-                9,
-                "closure-captures",
-                "A closure keeps everything it captures alive; capturing only what is needed fixes it.",
-                "Memory Management, Memory Leaks Detection, example 9 (pattern 3)",
-            ),
-        ),
         planned(
             PROFILING,
             13,
