@@ -540,7 +540,6 @@ pub fn lab() -> Lab {
     .constant("CONSUME_EVERY", CONSUME_EVERY)
     .constant("CHANNEL_BOUND", CHANNEL_BOUND)
     .cases([
-        // live-sites: lead wires Case::show_live_sites() here
         Case::in_env(
             "class-cache",
             "grows",
@@ -549,6 +548,7 @@ pub fn lab() -> Lab {
             |(cache, n): &mut (GrowingCache, usize)| requests(*n, |key| cache.get(key)[0]),
         )
         .with_python("grows")
+        .show_live_sites()
         .about("a long-lived cache of n distinct requests that never forgets one: n results stay"),
         Case::in_env(
             "class-cache",
@@ -561,7 +561,6 @@ pub fn lab() -> Lab {
         .about("the same, holding at most CACHE_CAPACITY results, oldest out first"),
     ])
     .cases([
-        // live-sites: lead wires Case::show_live_sites() here
         Case::in_env(
             "closure",
             "captures-buffer",
@@ -573,6 +572,7 @@ pub fn lab() -> Lab {
         )
         .with_python("captures-buffer")
         .with_python("names-nothing")
+        .show_live_sites()
         .about("n callbacks kept in a registry, each moving its 1 KiB buffer in to read its length"),
         Case::in_env(
             "closure",
@@ -587,7 +587,6 @@ pub fn lab() -> Lab {
         .about("the same callbacks capturing the length only: the buffers are freed"),
     ])
     .cases([
-        // live-sites: lead wires Case::show_live_sites() here
         Case::in_env(
             "channel",
             "unbounded",
@@ -598,6 +597,7 @@ pub fn lab() -> Lab {
             },
         )
         .with_python("queue")
+        .show_live_sites()
         .about("mpsc::channel, n messages, the consumer takes one in four: three in four stay queued"),
         Case::in_env(
             "channel",
@@ -612,7 +612,6 @@ pub fn lab() -> Lab {
         .about("sync_channel(CHANNEL_BOUND) with try_send: a full queue refuses, at most the bound stays"),
     ])
     .cases([
-        // live-sites: lead wires Case::show_live_sites() here
         Case::in_env(
             "explicit",
             "forget",
@@ -620,6 +619,7 @@ pub fn lab() -> Lab {
             |n| (Forgotten::with_capacity(n), n),
             |(parked, n): &mut (Forgotten, usize)| forget_buffers(parked, *n),
         )
+        .show_live_sites()
         .about("n 64-byte buffers whose destructor never runs (mem::forget's ManuallyDrop): all stay"),
         Case::new("explicit", "drop", SIZES, |n| n, drop_buffers)
             .about("n 64-byte buffers dropped at the end of their scope: none stay"),
