@@ -349,6 +349,9 @@ pub struct TempFile(PathBuf);
 
 impl TempFile {
     /// A new file, named after this process and a counter, with a line in it.
+    /// Both are padded to ten digits: a path's length is part of what an
+    /// `open` executes, and the instruction family's counts must not depend
+    /// on how many digits this process's id has.
     ///
     /// # Panics
     ///
@@ -356,7 +359,7 @@ impl TempFile {
     pub fn new() -> Self {
         static NEXT: AtomicUsize = AtomicUsize::new(0);
         let path = std::env::temp_dir().join(format!(
-            "heaplab-lab03-{}-{}.txt",
+            "heaplab-lab03-{:010}-{:010}.txt",
             std::process::id(),
             NEXT.fetch_add(1, Ordering::Relaxed)
         ));
