@@ -337,62 +337,70 @@ impl<M: CrateMap> Cache for Crate<M> {
     }
 }
 
-/// The `lru` crate, what a user would pick first.
-pub type LruCrate = Crate<lru::LruCache<u64, Value, FixedState>>;
-
-impl CrateMap for lru::LruCache<u64, Value, FixedState> {
-    fn with_capacity(capacity: usize) -> Self {
-        let capacity = NonZeroUsize::new(capacity).unwrap_or(NonZeroUsize::MIN);
-        Self::with_hasher(capacity, FixedState::default())
-    }
-    fn first(&mut self, key: u64) -> Option<u8> {
-        self.get(&key).map(|value| value[0])
-    }
-    fn put(&mut self, key: u64, value: Value) {
-        self.put(key, value);
-    }
-    fn count(&self) -> usize {
-        self.len()
-    }
+/// Implements [`CrateMap`] for a crate's map type: how to make one for a
+/// capacity, and the name of its insert method; the rest is the same for
+/// every crate (`get` counts as a use, `len` counts).
+macro_rules! crate_map {
+    ($map:ty, |$capacity:ident| $make:expr, $insert:ident) => {
+        impl CrateMap for $map {
+            fn with_capacity($capacity: usize) -> Self {
+                $make
+            }
+            fn first(&mut self, key: u64) -> Option<u8> {
+                self.get(&key).map(|value| value[0])
+            }
+            fn put(&mut self, key: u64, value: Value) {
+                self.$insert(key, value);
+            }
+            fn count(&self) -> usize {
+                self.len()
+            }
+        }
+    };
 }
+
+/// The `lru` crate's map (see [`LruCrate`]).
+pub type LruMap = lru::LruCache<u64, Value, FixedState>;
+
+/// The `lru` crate, what a user would pick first.
+pub type LruCrate = Crate<LruMap>;
+
+crate_map!(
+    LruMap,
+    |capacity| LruMap::with_hasher(
+        NonZeroUsize::new(capacity).unwrap_or(NonZeroUsize::MIN),
+        FixedState::default()
+    ),
+    put
+);
+
+/// `schnellru`'s map (see [`Schnellru`]).
+pub type SchnellruMap = schnellru::LruMap<u64, Value, schnellru::ByLength, FixedState>;
 
 /// `schnellru`'s `LruMap`: one hash per operation, the links kept in the
 /// table's own entries.
-pub type Schnellru = Crate<schnellru::LruMap<u64, Value, schnellru::ByLength, FixedState>>;
+pub type Schnellru = Crate<SchnellruMap>;
 
-impl CrateMap for schnellru::LruMap<u64, Value, schnellru::ByLength, FixedState> {
-    fn with_capacity(capacity: usize) -> Self {
-        let limit = u32::try_from(capacity).unwrap_or(u32::MAX);
-        Self::with_hasher(schnellru::ByLength::new(limit), FixedState::default())
-    }
-    fn first(&mut self, key: u64) -> Option<u8> {
-        self.get(&key).map(|value| value[0])
-    }
-    fn put(&mut self, key: u64, value: Value) {
-        self.insert(key, value);
-    }
-    fn count(&self) -> usize {
-        self.len()
-    }
-}
+crate_map!(
+    SchnellruMap,
+    |capacity| SchnellruMap::with_hasher(
+        schnellru::ByLength::new(u32::try_from(capacity).unwrap_or(u32::MAX)),
+        FixedState::default()
+    ),
+    insert
+);
+
+/// `hashlink`'s map (see [`Hashlink`]).
+pub type HashlinkMap = hashlink::LruCache<u64, Value, FixedState>;
 
 /// `hashlink`'s `LruCache`, a linked hash map.
-pub type Hashlink = Crate<hashlink::LruCache<u64, Value, FixedState>>;
+pub type Hashlink = Crate<HashlinkMap>;
 
-impl CrateMap for hashlink::LruCache<u64, Value, FixedState> {
-    fn with_capacity(capacity: usize) -> Self {
-        Self::with_hasher(capacity, FixedState::default())
-    }
-    fn first(&mut self, key: u64) -> Option<u8> {
-        self.get(&key).map(|value| value[0])
-    }
-    fn put(&mut self, key: u64, value: Value) {
-        self.insert(key, value);
-    }
-    fn count(&self) -> usize {
-        self.len()
-    }
-}
+crate_map!(
+    HashlinkMap,
+    |capacity| HashlinkMap::with_hasher(capacity, FixedState::default()),
+    insert
+);
 
 /// `quick_cache`'s single-threaded cache (the map inside [`QuickCache`]).
 pub type QuickMap = quick_cache::unsync::Cache<
@@ -409,26 +417,17 @@ pub type QuickMap = quick_cache::unsync::Cache<
 /// popular ones. Its hits differ from the LRUs'.
 pub type QuickCache = Crate<QuickMap>;
 
-impl CrateMap for QuickMap {
-    fn with_capacity(capacity: usize) -> Self {
-        Self::with(
-            capacity,
-            capacity as u64,
-            quick_cache::UnitWeighter,
-            FixedState::default(),
-            quick_cache::unsync::DefaultLifecycle::default(),
-        )
-    }
-    fn first(&mut self, key: u64) -> Option<u8> {
-        self.get(&key).map(|value| value[0])
-    }
-    fn put(&mut self, key: u64, value: Value) {
-        self.insert(key, value);
-    }
-    fn count(&self) -> usize {
-        self.len()
-    }
-}
+crate_map!(
+    QuickMap,
+    |capacity| QuickMap::with(
+        capacity,
+        capacity as u64,
+        quick_cache::UnitWeighter,
+        FixedState::default(),
+        quick_cache::unsync::DefaultLifecycle::default()
+    ),
+    insert
+);
 
 /// Replays `keys` through `cache`; returns the number of hits.
 pub fn replay<C: Cache>(cache: &mut C, keys: &[u64]) -> usize {
