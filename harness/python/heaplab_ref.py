@@ -58,6 +58,21 @@ DEFAULT_BUDGET_MS = 1000
 FEWEST_REPEATS = 3
 
 
+_MASK64 = (1 << 64) - 1
+
+
+def splitmix64(seed):
+    """The values of splitmix64 from `seed`, forever: heaplab_core::splitmix64's rule,
+    so a reference replays its Rust lab's trace bit for bit."""
+    state = seed & _MASK64
+    while True:
+        state = (state + 0x9E3779B97F4A7C15) & _MASK64
+        z = state
+        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & _MASK64
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & _MASK64
+        yield z ^ (z >> 31)
+
+
 def not_measured(reason):
     """A metric that was not measured, with its reason."""
     return {"not_measured": reason}

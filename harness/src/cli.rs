@@ -798,7 +798,7 @@ fn heap_case(
         Some(path) => heap::measure_sites_here(case, n, lab, path),
         None => heap::Measured {
             figures: heap::measure_here(case, n),
-            sites: Vec::new(),
+            ..heap::Measured::default()
         },
     };
     let text = serde_json::to_string(&figures)

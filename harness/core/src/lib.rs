@@ -69,6 +69,24 @@ use exercise::Exercise;
 /// ```
 pub type FixedState = BuildHasherDefault<DefaultHasher>;
 
+/// splitmix64: a tiny, well-mixed seeded generator, the one the labs draw
+/// their traces and positions from; `heaplab_ref.splitmix64` is the same
+/// rule in Python, so a lab and its CPython reference replay the same
+/// sequence. Advances `state` and returns the next value.
+///
+/// ```
+/// let mut state = 0;
+/// // The first value from seed 0, as published with the algorithm.
+/// assert_eq!(heaplab_core::splitmix64(&mut state), 0xE220_A839_7B1D_CDAF);
+/// ```
+pub fn splitmix64(state: &mut u64) -> u64 {
+    *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    let mut z = *state;
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
 /// A `HashMap` with the [`FixedState`] hasher: the only map labs should use.
 ///
 /// ```

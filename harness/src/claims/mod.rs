@@ -178,9 +178,18 @@ fn find(
             } else {
                 unit.to_owned()
             };
+            // A size left out by design for this metric (instructions found
+            // flat, a CPython counterpart capped) is no size of it: `Largest`
+            // is the largest size it was taken at.
+            let planned = |c: &CaseRecord| {
+                matches!(c.metrics.get(*metric),
+                    Some(crate::results::Metric::NotMeasured { not_measured })
+                        if crate::measure::sizes::is_planned(not_measured))
+            };
             let mut records: Vec<&&CaseRecord> = cases
                 .iter()
                 .filter(|c| c.id.workload == *workload && c.id.strategy == *strategy)
+                .filter(|c| !planned(c))
                 .collect();
             records.sort_by_key(|c| c.id.n);
             let sizes: Vec<u64> = records.iter().map(|c| c.id.n).collect();

@@ -429,12 +429,12 @@ pub fn judge(
             sites: yours
                 .sites
                 .as_deref()
-                .map(|p| sites::read(p, Credit::File(answer_file)))
+                .and_then(|p| sites::read(p, Credit::File(answer_file)).ok())
                 .unwrap_or_default(),
             reference_sites: expected
                 .sites
                 .as_deref()
-                .map(|p| sites::read(p, Credit::File(reference_file)))
+                .and_then(|p| sites::read(p, Credit::File(reference_file)).ok())
                 .unwrap_or_default(),
         };
         match &row.yours {

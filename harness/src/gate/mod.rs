@@ -165,6 +165,9 @@ fn restrict(mut baseline: Results, options: &Options) -> Results {
         interpreter.labs.retain(|id, _| ids.contains(&id.as_str()));
     }
     baseline
+        .sites
+        .retain(|id, _| ids.contains(&id.lab.as_str()));
+    baseline
 }
 
 /// What can be known before measuring: a toolchain mismatch with the

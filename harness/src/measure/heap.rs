@@ -37,6 +37,10 @@ pub struct Measured {
     /// Sites with live bytes at the end (`Case::show_live_sites`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sites: Vec<Site>,
+    /// Why the sites were asked for and could not be read (then `sites`
+    /// is empty and means nothing).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sites_not_measured: Option<String>,
 }
 
 /// The figure of the heap metric `name` (see the metric table).
@@ -72,14 +76,33 @@ pub fn measure_here(case: &Case, n: usize) -> HeapFigures {
 /// to the crate of lab `lab`.
 pub fn measure_sites_here(case: &Case, n: usize, lab: &str, path: &Path) -> Measured {
     let figures = heaplab_core::measure_heap(case, n, Some(path));
-    let mut sites: Vec<Site> = sites::read(path, Credit::Lab(lab))
-        .into_iter()
-        .filter(|site| site.live_bytes > 0)
-        .collect();
-    sites.sort_by(|a, b| b.live_bytes.cmp(&a.live_bytes).then(a.place.cmp(&b.place)));
+    let read = sites::read(path, Credit::Lab(lab)).and_then(|all| {
+        let mut live: Vec<Site> = all.into_iter().filter(|site| site.live_bytes > 0).collect();
+        live.sort_by(|a, b| b.live_bytes.cmp(&a.live_bytes).then(a.place.cmp(&b.place)));
+        let sum: u64 = live.iter().map(|site| site.live_bytes).sum();
+        if sum == figures.live_bytes {
+            Ok(live)
+        } else {
+            Err(format!(
+                "the live sites add up to {sum} bytes, the case's live bytes are {}",
+                figures.live_bytes
+            ))
+        }
+    });
     // The per-site file is a means, not an output: it can be large.
     let _ = std::fs::remove_file(path);
-    Measured { figures, sites }
+    match read {
+        Ok(sites) => Measured {
+            figures,
+            sites,
+            sites_not_measured: None,
+        },
+        Err(why) => Measured {
+            figures,
+            sites: Vec::new(),
+            sites_not_measured: Some(why),
+        },
+    }
 }
 
 /// Measures one item in a fresh `exe heap-case` process, under `limits`.

@@ -255,6 +255,10 @@ impl<'a> Deterministic<'a> {
         let began = Instant::now();
         let result = heap::measure(exe, item, limits, sites_file.as_deref());
         let seconds = began.elapsed().as_secs_f64();
+        if let Some(file) = &sites_file {
+            // Left behind when the case failed before reading it.
+            let _ = std::fs::remove_file(file);
+        }
         let mut queue = lock.lock().unwrap_or_else(PoisonError::into_inner);
         let mut progress = progress.lock().unwrap_or_else(PoisonError::into_inner);
         if let Err(why) = &result {
@@ -267,8 +271,16 @@ impl<'a> Deterministic<'a> {
         progress.step(&format!("heap {key}"));
         queue.measured.heap_seconds.insert(key.clone(), seconds);
         let result = result.map(|measured| {
-            if sites_file.is_some() {
-                queue.measured.sites.insert(key.clone(), measured.sites);
+            match (&sites_file, measured.sites_not_measured) {
+                (None, _) => {}
+                (Some(_), None) => {
+                    queue.measured.sites.insert(key.clone(), measured.sites);
+                }
+                (Some(_), Some(why)) => {
+                    let failure = format!("live sites of {key}: not measured: {why}");
+                    progress.note(&failure);
+                    queue.measured.heap_failures.push(failure);
+                }
             }
             measured.figures
         });

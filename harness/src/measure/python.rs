@@ -361,6 +361,9 @@ impl Counterpart {
             c.sizes.sort_unstable();
             c.sizes.dedup();
         }
+        // A counterpart with no size left (capped below its smallest) is
+        // not asked for at all: the script refuses an empty size list.
+        all.retain(|c| !c.sizes.is_empty());
         all
     }
 

@@ -164,14 +164,20 @@ impl Credit<'_> {
 }
 
 /// The sites of dhat file `path`, credited as `credit` says, largest
-/// first. An unreadable file gives no sites (they are an aid, not a figure).
-pub fn read(path: &Path, credit: Credit) -> Vec<Site> {
-    let Ok(bytes) = crate::results::files::read_limited(path, MAX_SITES_FILE) else {
-        return Vec::new();
-    };
-    let Ok(dhat) = serde_json::from_slice::<Dhat>(&bytes) else {
-        return Vec::new();
-    };
+/// first.
+///
+/// # Errors
+///
+/// Why there are none: the file is missing, too large or not dhat's.
+pub fn read(path: &Path, credit: Credit) -> Result<Vec<Site>, String> {
+    let bytes = crate::results::files::read_limited(path, MAX_SITES_FILE)
+        .map_err(|e| format!("cannot read dhat's per-site file {}: {e}", path.display()))?;
+    let dhat = serde_json::from_slice::<Dhat>(&bytes).map_err(|e| {
+        format!(
+            "dhat's per-site file {} is not what dhat writes: {e}",
+            path.display()
+        )
+    })?;
     let outside = credit.outside();
     let mut by_place: BTreeMap<String, Site> = BTreeMap::new();
     for pp in &dhat.pps {
@@ -205,5 +211,5 @@ pub fn read(path: &Path, credit: Credit) -> Vec<Site> {
     }
     let mut sites: Vec<Site> = by_place.into_values().collect();
     sites.sort_by(|a, b| b.bytes.cmp(&a.bytes).then(a.place.cmp(&b.place)));
-    sites
+    Ok(sites)
 }

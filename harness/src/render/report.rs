@@ -505,19 +505,33 @@ fn facts_table(md: &mut String, lab: &LabRecord) {
 /// results.sites.insert(CaseId::new("00-example", "w", "s", 1), vec![site]);
 /// let md = heaplab::render::report::sites_markdown(&results, "00-example");
 /// assert!(md.contains("| `src/lib.rs:9 in grow` | 64 | 2 | 96 | 3 |"));
+/// // The example record's live bytes are 0: a breakdown that disagrees says so.
+/// assert!(md.contains("0 bytes live at the end (its sites add up to 64)"));
 /// assert!(heaplab::render::report::sites_markdown(&results, "02-refcount").is_empty());
 /// ```
 pub fn sites_markdown(results: &Results, lab: &str) -> String {
     let mut tables = Vec::new();
     for (id, sites) in results.sites.iter().filter(|(id, _)| id.lab == lab) {
-        let live: u64 = sites.iter().map(|s| s.live_bytes).sum();
+        let sum: u64 = sites.iter().map(|s| s.live_bytes).sum();
+        // The headline is the case's own figure; the sites are its breakdown.
+        let live = results
+            .cases
+            .iter()
+            .find(|r| r.source == Source::Rust && r.id == *id)
+            .and_then(|r| r.value(metric::LIVE_BYTES));
         let mut md = format!(
-            "`{}/{}` at n = {}: {} bytes live at the end",
+            "`{}/{}` at n = {}: {}",
             id.workload,
             id.strategy,
             number(id.n as f64),
-            number(live as f64)
+            live.map_or_else(
+                || "its live bytes were not measured".to_owned(),
+                |v| format!("{} bytes live at the end", number(v))
+            )
         );
+        if live != Some(sum as f64) {
+            let _ = write!(md, " (its sites add up to {})", number(sum as f64));
+        }
         if sites.is_empty() {
             md.push_str(", from no site.");
         } else {

@@ -416,6 +416,19 @@ impl Results {
                 }
             }
         }
+        // Live sites: each of a Rust record of this file.
+        for id in self.sites.keys() {
+            id.check()?;
+            if !self
+                .cases
+                .iter()
+                .any(|r| r.source == Source::Rust && r.id == *id)
+            {
+                return Err(format!(
+                    "live sites of {id}, which has no Rust record in this file"
+                ));
+            }
+        }
         Ok(())
     }
 

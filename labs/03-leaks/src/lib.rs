@@ -22,7 +22,7 @@ use std::fs::File;
 use std::hint::black_box;
 use std::io::Read;
 use std::mem::{ManuallyDrop, size_of, size_of_val};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender, SyncSender, TrySendError};
 
@@ -349,16 +349,18 @@ pub struct TempFile(PathBuf);
 
 impl TempFile {
     /// A new file, named after this process and a counter, with a line in it.
-    /// Both are padded to ten digits: a path's length is part of what an
-    /// `open` executes, and the instruction family's counts must not depend
-    /// on how many digits this process's id has.
+    /// Both are padded to ten digits, in `/tmp`: a path's length is part of
+    /// what an `open` executes, and the instruction family's counts must not
+    /// depend on how many digits this process's id has or where `$TMPDIR` is.
     ///
     /// # Panics
     ///
     /// Panics if the temp dir is not writable.
     pub fn new() -> Self {
         static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let path = std::env::temp_dir().join(format!(
+        // `/tmp`, not `temp_dir()`: `$TMPDIR`'s length would change the
+        // count between the machine that saved the baseline and CI's.
+        let path = Path::new("/tmp").join(format!(
             "heaplab-lab03-{:010}-{:010}.txt",
             std::process::id(),
             NEXT.fetch_add(1, Ordering::Relaxed)

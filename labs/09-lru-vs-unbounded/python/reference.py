@@ -38,7 +38,6 @@ C = heaplab_ref.constants(
     SEED=int,
     VALUE_BYTES=int,
 )
-MASK = (1 << 64) - 1
 # The key space of --print-trace.
 PRINTED_KEY_SPACE = 2_000
 
@@ -56,15 +55,10 @@ def zipf_trace(ops, key_space):
     for rank in range(1, key_space + 1):
         total += 1.0 / float(rank) ** exponent
         cumulative.append(total)
-    state = C.SEED
+    draws = heaplab_ref.splitmix64(C.SEED)
     keys = []
     for _ in range(ops):
-        state = (state + 0x9E3779B97F4A7C15) & MASK
-        z = state
-        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK
-        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK
-        z ^= z >> 31
-        unit = (z >> 11) / float(1 << 53)
+        unit = (next(draws) >> 11) / float(1 << 53)
         keys.append(min(bisect.bisect_right(cumulative, unit * total), key_space - 1))
     return tuple(keys)
 

@@ -4,7 +4,7 @@
 //! distinct key; its fix is an LRU cache that keeps an access-order list and,
 //! on every hit, searches and shifts that list (`list.remove`) — O(capacity)
 //! per hit, which the tutorial does not say. This lab measures four caches
-//! on one seeded, skewed key trace (and three more crates on the trace):
+//! on one seeded, skewed key trace (and three more crates on the trace and its warm half):
 //!
 //! | strategy | structure | cost per hit |
 //! | --- | --- | --- |
@@ -54,7 +54,7 @@ const LIST_LRU_PYTHON: &str = "one run of CPython's list-based LRU at 100 000 op
 /// operations (run 20261204T143646: counting this lab took 83 s of one
 /// job, most of it the 1 000 000-operation traces).
 const COUNTED_UP_TO: &str = "callgrind runs a trace about fifty times slower than the machine, and 1 000 000 operations \
-     per cache made up most of this lab's 83 s of counting; instructions per operation at 100 000 (a capacity of 10 000) \
+     per cache made up most of this lab's 83 s of counting; instructions per operation at 100 000 \
      already show each cache's cost, and time and heap are measured at this size";
 
 /// Trace length per cache slot: ten operations per entry lets the cache
@@ -97,15 +97,6 @@ pub fn capacity(ops: usize) -> usize {
     (ops / OPS_PER_SLOT).max(1)
 }
 
-/// splitmix64: a tiny, well-mixed generator that Python can reproduce exactly.
-fn splitmix64(state: &mut u64) -> u64 {
-    *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    let mut z = *state;
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
-
 /// `ops` keys drawn from `0..key_space` with Zipf popularity (key 0 most
 /// popular), by inverse transform over the cumulative weights.
 ///
@@ -126,7 +117,7 @@ pub fn zipf_trace(ops: usize, key_space: usize) -> Vec<u64> {
     let mut state = SEED;
     (0..ops)
         .map(|_| {
-            let unit = (splitmix64(&mut state) >> 11) as f64 / (1u64 << 53) as f64;
+            let unit = (heaplab_core::splitmix64(&mut state) >> 11) as f64 / (1u64 << 53) as f64;
             let target = unit * total;
             cumulative
                 .partition_point(|&c| c <= target)
@@ -603,6 +594,8 @@ pub fn lab() -> Lab {
             .about("second half of the trace, warm"),
         warm::<LruCrate>("lru-crate", SIZES).about("second half of the trace, warm"),
         warm::<Schnellru>("schnellru", SIZES).about("second half of the trace, warm"),
+        warm::<Hashlink>("hashlink", SIZES).about("second half of the trace, warm"),
+        warm::<QuickCache>("quick-cache", SIZES).about("second half of the trace, warm"),
     ])
     .cases([
         stream::<Unbounded>("unbounded", SIZES)

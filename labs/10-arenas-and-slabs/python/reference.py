@@ -81,21 +81,10 @@ def walk(head):
     return total, head
 
 
-MASK = (1 << 64) - 1
-
-
 def positions(n):
     """Bit-for-bit the Rust lab's positions(n)."""
-    state = C.SEED
-    out = []
-    for _ in range(n):
-        state = (state + 0x9E3779B97F4A7C15) & MASK
-        z = state
-        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK
-        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK
-        z ^= z >> 31
-        out.append(z % max(n, 1))
-    return out
+    draws = heaplab_ref.splitmix64(C.SEED)
+    return [next(draws) % max(n, 1) for _ in range(n)]
 
 
 def churn_setup(cls):

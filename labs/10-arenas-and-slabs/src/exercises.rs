@@ -64,7 +64,7 @@ pub mod tree {
         let mut keys: Vec<u64> = (0..n as u64).collect();
         let mut state = SEED;
         for i in (1..n).rev() {
-            let j = (crate::splitmix64(&mut state) % (i as u64 + 1)) as usize;
+            let j = (heaplab_core::splitmix64(&mut state) % (i as u64 + 1)) as usize;
             keys.swap(i, j);
         }
         keys

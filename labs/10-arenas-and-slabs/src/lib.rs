@@ -321,15 +321,6 @@ pub fn bump_requested_bytes(chunks: usize) -> usize {
     bump_usable_bytes(chunks) + chunks * BUMP_FOOTER
 }
 
-/// splitmix64: a tiny, well-mixed generator that Python reproduces exactly.
-fn splitmix64(state: &mut u64) -> u64 {
-    *state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-    let mut z = *state;
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
-
 /// The churn's `n` positions in `0..n`, seeded by [`SEED`]: operation `i`
 /// removes the node at position `positions[i]` and puts a new one there.
 ///
@@ -342,7 +333,7 @@ fn splitmix64(state: &mut u64) -> u64 {
 pub fn positions(n: usize) -> Vec<usize> {
     let mut state = SEED;
     (0..n)
-        .map(|_| (splitmix64(&mut state) % n.max(1) as u64) as usize)
+        .map(|_| (heaplab_core::splitmix64(&mut state) % n.max(1) as u64) as usize)
         .collect()
 }
 
