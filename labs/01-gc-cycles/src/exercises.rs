@@ -6,7 +6,7 @@
 
 use heaplab_core::exercise::Exercise;
 
-/// The exercises, in order (ids `01-1`, `01-2`).
+/// The exercises, in order (ids `01-1`, `01-2`, `01-3`).
 pub fn list() -> Vec<Exercise> {
     vec![
         Exercise::new(
@@ -28,6 +28,15 @@ pub fn list() -> Vec<Exercise> {
         .hint("Rust: call `collect()` (re-exported by this lab's `exercises::collect`) once every handle is dropped; each freed `PairNode` adds one to `freed()`. Python: with thousands of new objects CPython's automatic collector runs on its own and frees the earlier cycles before your `gc.collect()`, which then finds only the rest.")
         .hint("Rust: return `freed()` after `collect()` minus `freed()` before building: 2 × k. Python: `gc.disable()` before building (and one `gc.collect()` first, so older garbage is not counted), then return `gc.collect()`, with `gc.enable()` in a `finally`.")
         .python_twin("collect.py"),
+        Exercise::new(
+            3,
+            "A tree with parent pointers that leaks nothing",
+            "tree.rs",
+            "exercises::tree::check(answer::build, answer::size, answer::depth, answer::find, answer::parent)",
+        )
+        .hint("A parent owns its children and every child points back at its parent: with strong `Rc`s both ways each parent–child pair is a cycle, so dropping the root frees no node. The links down and the links up cannot both own.")
+        .hint("Let the links down own (`Option<Rc<..>>` children) and make the link up a `Weak` (from `Rc::downgrade`): `parent()` then calls `upgrade()`, which gives `None` once the parent is gone. Dropping the root then frees every node no one else holds.")
+        .hint("`Rc::new_cyclic(|me| Node { parent, left: subtree(2 i + 1, n, me.clone()), right: subtree(2 i + 2, n, me.clone()), .. })` builds a node whose children already hold a `Weak` to it, with no `RefCell` and no `Vec` of handles: n `Rc` blocks and nothing else, nothing live after the drop."),
     ]
 }
 
@@ -211,6 +220,140 @@ pub mod collect {
                     move |k| black_box(collect_cycles(black_box(k))),
                 ))
                 .budget(HeapMetric::LiveBytes, "0: every cycle freed", |_| 0),
+            )
+    }
+}
+
+/// Exercise 01-3: a tree with parent pointers that leaks nothing.
+pub mod tree {
+    use std::cell::RefCell;
+    use std::hint::black_box;
+    use std::mem::size_of;
+
+    use heaplab_core::Case;
+    use heaplab_core::exercise::{Check, HeapCheck, HeapMetric, expect_eq};
+
+    use crate::rc_block;
+
+    /// Tree sizes: a thousand nodes, and ten times as many.
+    pub const SIZES: &[usize] = &[1_000, 10_000];
+
+    /// The levels of a complete binary tree of `n` nodes: `n`'s bit length.
+    fn levels(n: usize) -> usize {
+        (usize::BITS - n.leading_zeros()) as usize
+    }
+
+    /// The parent's value each node of a tree of `n` reports, in value
+    /// order: none for the root, `(i − 1) / 2` for node `i`.
+    fn parents_of(n: usize) -> Vec<Option<Option<u64>>> {
+        (0..n as u64)
+            .map(|i| Some(i.checked_sub(1).map(|j| j / 2)))
+            .collect()
+    }
+
+    /// The least one node can take on the heap: one `Rc` block of a
+    /// `RefCell` holding a `u64` and three links (two children, a parent)
+    /// of a pointer each.
+    fn node_floor() -> usize {
+        rc_block::<RefCell<(u64, usize, usize, usize)>>()
+    }
+
+    /// The check of `build(n)` (a complete binary tree of `n` nodes, values
+    /// `0..n` in breadth-first order, so node `i`'s children are `2 i + 1`
+    /// and `2 i + 2`; returned as its owner), `size` and `depth` (its nodes
+    /// and levels), `find(&tree, i)` (a handle to node `i`, which may
+    /// outlive the tree) and `parent(&handle)` (the parent's value, while
+    /// the parent is still alive).
+    pub fn check<T: 'static, H: 'static>(
+        build: fn(usize) -> T,
+        size: fn(&T) -> usize,
+        depth: fn(&T) -> usize,
+        find: fn(&T, u64) -> Option<H>,
+        parent: fn(&H) -> Option<u64>,
+    ) -> Check {
+        let shape = move |n: usize| {
+            let tree = build(n);
+            (size(&tree), depth(&tree), find(&tree, n as u64).is_none())
+        };
+        let parents = move |n: usize| {
+            let tree = build(n);
+            (0..n as u64)
+                .map(|i| find(&tree, i).map(|h| parent(&h)))
+                .collect::<Vec<_>>()
+        };
+        Check::new()
+            .test("n = 0: no nodes, no levels, no node 0", move || {
+                expect_eq(shape(0), (0, 0, true))
+            })
+            .test("n = 1: one node, one level, no parent", move || {
+                expect_eq((shape(1), parents(1)), ((1, 1, true), vec![Some(None)]))
+            })
+            .test("n = 7: 7 nodes on 3 levels, no node 7", move || {
+                expect_eq(shape(7), (7, levels(7), true))
+            })
+            .test("n = 7: node i's parent upgrades to node (i − 1) / 2", move || {
+                expect_eq(parents(7), parents_of(7))
+            })
+            .test("n = 10: 10 nodes on 4 levels, node 9's parent is 4", move || {
+                expect_eq((shape(10), parents(10)), ((10, levels(10), true), parents_of(10)))
+            })
+            .test("n = 1 000: 10 levels, every parent right", move || {
+                expect_eq(
+                    (shape(1_000), parents(1_000)),
+                    ((1_000, levels(1_000), true), parents_of(1_000)),
+                )
+            })
+            .test(
+                "n = 7: after dropping the root, the leaves' parents no longer upgrade",
+                move || {
+                    let tree = build(7);
+                    let leaves: Vec<H> = (3..7).filter_map(|i| find(&tree, i)).collect();
+                    let before: Vec<_> = leaves.iter().map(parent).collect();
+                    drop(tree);
+                    let after: Vec<_> = leaves.iter().map(parent).collect();
+                    expect_eq(
+                        (before, after),
+                        (vec![Some(1), Some(1), Some(2), Some(2)], vec![None; 4]),
+                    )
+                },
+            )
+            .test(
+                "n = 7: a handle to node 1 keeps its subtree, not the root",
+                move || {
+                    let tree = build(7);
+                    let (one, three) = (find(&tree, 1), find(&tree, 3));
+                    drop(tree);
+                    expect_eq(
+                        (one.as_ref().map(parent), three.as_ref().map(parent)),
+                        (Some(None), Some(Some(1))),
+                    )
+                },
+            )
+            .heap(
+                HeapCheck::new(Case::new(
+                    "build a tree of n and drop its root",
+                    "answer",
+                    SIZES,
+                    |n| n,
+                    move |n| drop(black_box(build(black_box(n)))),
+                ))
+                .budget(HeapMetric::LiveBytes, "0: every node freed with the root", |_| 0)
+                .budget(
+                    HeapMetric::Allocs,
+                    "n: one block per node at most",
+                    |n| n as u64,
+                )
+                .budget(
+                    HeapMetric::PeakBytes,
+                    "2 × n × one Rc block of a RefCell, a u64 and three links (room for a Weak or an enum)",
+                    |n| (2 * n * node_floor()) as u64,
+                )
+                .floor(HeapMetric::Allocs, "1: every node in one Vec", |_| 1)
+                .floor(
+                    HeapMetric::PeakBytes,
+                    "n × (u64 + three links): the nodes' own bytes",
+                    |n| (n * size_of::<(u64, usize, usize, usize)>()) as u64,
+                ),
             )
     }
 }
