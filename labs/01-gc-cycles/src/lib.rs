@@ -319,6 +319,19 @@ pub fn arena_chunks(n: usize) -> usize {
     arena.iter_allocated_chunks().count()
 }
 
+/// The bytes the arena asks the allocator for to hold a ring of `n` nodes:
+/// its chunks with their footers (bumpalo's own count).
+///
+/// ```
+/// let bytes = lab01_gc_cycles::arena_requested_bytes(1_000);
+/// assert!(bytes >= 1_000 * std::mem::size_of::<lab01_gc_cycles::ArenaNode>());
+/// ```
+pub fn arena_requested_bytes(n: usize) -> usize {
+    let arena = Bump::new();
+    arena_ring(&arena, n);
+    arena.allocated_bytes_including_metadata()
+}
+
 // ---------------------------------------------------------------------------
 // dumpster: a cycle collector
 

@@ -79,7 +79,11 @@ fn main() {
             (arena_chunks(size) as u64, 0),
             "arena at {size}: one allocation per chunk, all freed with the Bump"
         );
-        assert!(arena.bytes >= size as u64 * size_of::<lab01_gc_cycles::ArenaNode>() as u64);
+        assert_eq!(
+            arena.bytes,
+            lab01_gc_cycles::arena_requested_bytes(size) as u64,
+            "arena at {size}: its chunks and footers, as bumpalo counts them"
+        );
     }
 
     // dumpster: n Gc blocks and the collector's working sets, none left.
