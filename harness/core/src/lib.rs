@@ -360,6 +360,9 @@ pub struct Case {
     /// Whether the heap family records, at this case's largest size, the
     /// allocation sites still live at the end (see [`Case::show_live_sites`]).
     pub live_sites: bool,
+    /// Whether the heap family profiles this case at its largest size (see
+    /// [`Case::profile`]).
+    pub profiled: bool,
     // Invariant: `prepare(n)` performs setup for `n` and nothing else; the
     // returned value performs the measured half exactly once.
     experiment: Box<dyn Experiment>,
@@ -490,6 +493,7 @@ impl Case {
             count_up_to: None,
             python_up_to: None,
             live_sites: false,
+            profiled: false,
             experiment: Box::new(Halves { setup, run }),
         }
     }
@@ -571,6 +575,22 @@ impl Case {
     /// ```
     pub fn show_live_sites(mut self) -> Self {
         self.live_sites = true;
+        self
+    }
+
+    /// Asks the heap family for a profile of this case at its largest
+    /// size, heaplab's answer to tracemalloc's `display_top`: its top
+    /// allocation sites by the lab's lines (bytes in all and at the heap's
+    /// peak, share of the total), an allocation flame graph (bytes by call
+    /// stack), and dhat's own file of the run, which opens in dhat's viewer.
+    ///
+    /// ```
+    /// use heaplab_core::Case;
+    /// let case = Case::new("build", "vec", &[10], |n| n, |n: usize| vec![0u8; n]).profile();
+    /// assert!(case.profiled);
+    /// ```
+    pub fn profile(mut self) -> Self {
+        self.profiled = true;
         self
     }
 

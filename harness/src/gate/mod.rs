@@ -168,6 +168,9 @@ fn restrict(mut baseline: Results, options: &Options) -> Results {
         .sites
         .retain(|id, _| ids.contains(&id.lab.as_str()));
     baseline
+        .profiles
+        .retain(|id, _| ids.contains(&id.lab.as_str()));
+    baseline
 }
 
 /// What can be known before measuring: a toolchain mismatch with the

@@ -19,7 +19,7 @@ use std::process::Command;
 use serde::{Deserialize, Serialize};
 
 use crate::measure::child::{self, Limits};
-use crate::measure::sites::{self, Credit, Site};
+use crate::measure::sites::{self, Credit, Profile, Site};
 use crate::plan::Item;
 use crate::results::{Metric, metric};
 use heaplab_core::Case;
@@ -41,6 +41,9 @@ pub struct Measured {
     /// is empty and means nothing).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sites_not_measured: Option<String>,
+    /// The case's profile (`Case::profile`), or why there is none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<Result<Profile, String>>,
 }
 
 /// The figure of the heap metric `name` (see the metric table).
@@ -89,19 +92,23 @@ pub fn measure_sites_here(case: &Case, n: usize, lab: &str, path: &Path) -> Meas
             ))
         }
     });
-    // The per-site file is a means, not an output: it can be large.
-    let _ = std::fs::remove_file(path);
-    match read {
-        Ok(sites) => Measured {
-            figures,
-            sites,
-            sites_not_measured: None,
-        },
-        Err(why) => Measured {
-            figures,
-            sites: Vec::new(),
-            sites_not_measured: Some(why),
-        },
+    // A profiled case keeps dhat's file (the run saves it beside its
+    // results); otherwise it is a means, not an output: it can be large.
+    let profile = case
+        .profiled
+        .then(|| sites::profile(path, Credit::Lab(lab)));
+    if !case.profiled {
+        let _ = std::fs::remove_file(path);
+    }
+    let (sites, sites_not_measured) = match read {
+        Ok(sites) => (sites, None),
+        Err(why) => (Vec::new(), Some(why)),
+    };
+    Measured {
+        figures,
+        sites,
+        sites_not_measured,
+        profile,
     }
 }
 

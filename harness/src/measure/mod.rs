@@ -225,6 +225,8 @@ struct State<'a> {
     interpreters: Vec<InterpreterRecord>,
     /// Live allocation sites of the cases that ask for them.
     sites: BTreeMap<CaseId, Vec<sites::Site>>,
+    /// Profiles of the cases that ask for one.
+    profiles: BTreeMap<CaseId, sites::Profile>,
 }
 
 impl State<'_> {
@@ -327,6 +329,7 @@ impl State<'_> {
             interpreters: self.interpreters.clone(),
             claims: Vec::new(),
             sites: self.sites.clone(),
+            profiles: self.profiles.clone(),
         };
         results.claims = crate::claims::ledger(&results, crate::registry::labs());
         results
@@ -528,6 +531,7 @@ pub fn bench(root: &Path, options: &Options) -> Result<Summary, Error> {
             .collect(),
         interpreters: Vec::new(),
         sites: BTreeMap::new(),
+        profiles: BTreeMap::new(),
     };
     let save_checkpoint =
         |state: &State<'_>, provenance: &Provenance, stopped_in: &str| -> Result<(), Error> {
@@ -625,6 +629,7 @@ pub fn bench(root: &Path, options: &Options) -> Result<Summary, Error> {
         }
         if heap {
             state.sites = measured.sites;
+            state.profiles = keep_profiles(measured.profiles, &options.out, &run_dir)?;
             state.heap = Stage::Done(measured.heap);
         }
         if count {
@@ -1051,6 +1056,29 @@ fn count_measured(outcome: &Outcome) -> usize {
         .values()
         .filter(|m| m.value().is_some())
         .count()
+}
+
+/// Moves each profile's dhat file from the run's work folder to
+/// `run_dir/dhat/` (atomically, so a viewer never opens half a file) and
+/// records its path relative to `out`, where the report links it.
+fn keep_profiles(
+    profiles: BTreeMap<CaseId, sites::Profile>,
+    out: &Path,
+    run_dir: &Path,
+) -> Result<BTreeMap<CaseId, sites::Profile>, Error> {
+    let mut kept = BTreeMap::new();
+    for (id, mut profile) in profiles {
+        let from = PathBuf::from(&profile.file);
+        let name = format!("{}-{}-{}-{}.json", id.lab, id.workload, id.strategy, id.n);
+        let to = run_dir.join("dhat").join(&name);
+        let bytes = std::fs::read(&from)
+            .map_err(|e| Error::run(format!("cannot read dhat's file {}: {e}", from.display())))?;
+        files::write_atomic(&to, &bytes)?;
+        let _ = std::fs::remove_file(&from);
+        profile.file = to.strip_prefix(out).unwrap_or(&to).display().to_string();
+        kept.insert(id, profile);
+    }
+    Ok(kept)
 }
 
 /// Writes `out/latest.json`, `run_dir/{results.json,README.md}` and the report.

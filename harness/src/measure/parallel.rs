@@ -72,6 +72,9 @@ pub struct Measured {
     /// Allocation sites still live at the end, for the cases that ask
     /// (`Case::show_live_sites`), at their largest size.
     pub sites: BTreeMap<CaseId, Vec<crate::measure::sites::Site>>,
+    /// Profiles of the cases that ask (`Case::profile`), at their largest
+    /// size; `file` is dhat's file in this run's work folder until saved.
+    pub profiles: BTreeMap<CaseId, crate::measure::sites::Profile>,
 }
 
 /// A case's sizes in the instruction family, counted in ascending order.
@@ -246,16 +249,19 @@ impl<'a> Deterministic<'a> {
             })
             .map(|other| other.n)
             .max();
-        let sites_file = (item.case.live_sites && largest == Some(item.n)).then(|| {
-            self.work.join(format!(
-                "sites-{}-{}-{}-{}.json",
-                item.lab.id, item.case.workload, item.case.strategy, item.n
-            ))
-        });
+        let sites_file = ((item.case.live_sites || item.case.profiled) && largest == Some(item.n))
+            .then(|| {
+                self.work.join(format!(
+                    "sites-{}-{}-{}-{}.json",
+                    item.lab.id, item.case.workload, item.case.strategy, item.n
+                ))
+            });
         let began = Instant::now();
         let result = heap::measure(exe, item, limits, sites_file.as_deref());
         let seconds = began.elapsed().as_secs_f64();
-        if let Some(file) = &sites_file {
+        if let Some(file) = &sites_file
+            && !(item.case.profiled && result.is_ok())
+        {
             // Left behind when the case failed before reading it.
             let _ = std::fs::remove_file(file);
         }
@@ -271,8 +277,24 @@ impl<'a> Deterministic<'a> {
         progress.step(&format!("heap {key}"));
         queue.measured.heap_seconds.insert(key.clone(), seconds);
         let result = result.map(|measured| {
+            match measured.profile {
+                Some(Ok(mut profile)) => {
+                    profile.file = sites_file
+                        .as_deref()
+                        .map(|f| f.display().to_string())
+                        .unwrap_or_default();
+                    queue.measured.profiles.insert(key.clone(), profile);
+                }
+                Some(Err(why)) => {
+                    let failure = format!("profile of {key}: not measured: {why}");
+                    progress.note(&failure);
+                    queue.measured.heap_failures.push(failure);
+                }
+                None => {}
+            }
             match (&sites_file, measured.sites_not_measured) {
                 (None, _) => {}
+                (Some(_), _) if !item.case.live_sites => {}
                 (Some(_), None) => {
                     queue.measured.sites.insert(key.clone(), measured.sites);
                 }

@@ -38,6 +38,50 @@ pub struct Site {
     pub live_blocks: u64,
     /// Bytes from there still live.
     pub live_bytes: u64,
+    /// Bytes from there live when the whole heap was at its peak.
+    #[serde(default)]
+    pub peak_bytes: u64,
+}
+
+/// One call stack's bytes, for an allocation flame graph: frames from the
+/// outermost (the lab's entry) to the innermost (where memory was asked
+/// for), the standard library and the harness left out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Stack {
+    /// Frames, outermost first: `function (file:line)`.
+    pub frames: Vec<String>,
+    /// Bytes allocated by this stack in all.
+    pub bytes: u64,
+}
+
+impl Stack {
+    /// The stack as one line of folded stacks (`a;b;c bytes`), the format
+    /// flame graph tools read.
+    ///
+    /// ```
+    /// let stack = heaplab::measure::sites::Stack { frames: vec!["run".into(), "grow".into()], bytes: 64 };
+    /// assert_eq!(stack.folded(), "run;grow 64");
+    /// ```
+    pub fn folded(&self) -> String {
+        let frames: Vec<String> = self.frames.iter().map(|f| f.replace(';', ":")).collect();
+        format!("{} {}", frames.join(";"), self.bytes)
+    }
+}
+
+/// What dhat saw of one case, for the report's profile of it: every site
+/// credited to the lab's lines and every call stack.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    /// dhat's own file of the case (it opens in dhat's viewer), relative to
+    /// the results directory; empty until the run saves it.
+    #[serde(default)]
+    pub file: String,
+    /// The sites, largest total first.
+    pub sites: Vec<Site>,
+    /// The call stacks, largest first.
+    pub stacks: Vec<Stack>,
 }
 
 #[derive(Deserialize)]
@@ -54,6 +98,8 @@ struct Pp {
     eb: u64,
     #[serde(default)]
     ebk: u64,
+    #[serde(default)]
+    gb: u64,
     fs: Vec<usize>,
 }
 
@@ -91,12 +137,13 @@ pub fn parse_frame(frame: &str) -> Option<(&str, &str, u32)> {
 /// Frames of the machinery, never credited: the allocator, the standard
 /// library, dhat, the grader.
 fn machinery(function: &str, file: &str) -> bool {
-    const PREFIXES: [&str; 7] = [
+    const PREFIXES: [&str; 8] = [
         "alloc::",
         "core::",
         "std::",
         "dhat::",
         "heaplab_core::",
+        "heaplab::",
         "hashbrown::",
         "<",
     ];
@@ -170,14 +217,61 @@ impl Credit<'_> {
 ///
 /// Why there are none: the file is missing, too large or not dhat's.
 pub fn read(path: &Path, credit: Credit) -> Result<Vec<Site>, String> {
+    Ok(credited(&load(path)?, credit))
+}
+
+/// The profile of dhat file `path`: its sites credited as `credit` says
+/// and its call stacks, each largest first.
+///
+/// # Errors
+///
+/// Why there is none: the file is missing, too large or not dhat's.
+pub fn profile(path: &Path, credit: Credit) -> Result<Profile, String> {
+    let dhat = load(path)?;
+    let mut stacks: BTreeMap<Vec<String>, u64> = BTreeMap::new();
+    for pp in dhat.pps.iter().filter(|pp| pp.tb > 0) {
+        let mut frames: Vec<String> = pp
+            .fs
+            .iter()
+            .filter_map(|&i| dhat.ftbl.get(i))
+            .filter_map(|f| parse_frame(f))
+            .filter(|(function, file, _)| !machinery(function, file))
+            .map(|(function, file, line)| {
+                let short = function.rsplit("::").next().unwrap_or(function);
+                let file = file.rsplit('/').next().unwrap_or(file);
+                format!("{short} ({file}:{line})")
+            })
+            .collect();
+        frames.reverse();
+        if frames.is_empty() {
+            frames.push("the standard library".to_owned());
+        }
+        *stacks.entry(frames).or_default() += pp.tb;
+    }
+    let mut stacks: Vec<Stack> = stacks
+        .into_iter()
+        .map(|(frames, bytes)| Stack { frames, bytes })
+        .collect();
+    stacks.sort_by(|a, b| b.bytes.cmp(&a.bytes).then(a.frames.cmp(&b.frames)));
+    Ok(Profile {
+        file: String::new(),
+        sites: credited(&dhat, credit),
+        stacks,
+    })
+}
+
+fn load(path: &Path) -> Result<Dhat, String> {
     let bytes = crate::results::files::read_limited(path, MAX_SITES_FILE)
         .map_err(|e| format!("cannot read dhat's per-site file {}: {e}", path.display()))?;
-    let dhat = serde_json::from_slice::<Dhat>(&bytes).map_err(|e| {
+    serde_json::from_slice::<Dhat>(&bytes).map_err(|e| {
         format!(
             "dhat's per-site file {} is not what dhat writes: {e}",
             path.display()
         )
-    })?;
+    })
+}
+
+fn credited(dhat: &Dhat, credit: Credit) -> Vec<Site> {
     let outside = credit.outside();
     let mut by_place: BTreeMap<String, Site> = BTreeMap::new();
     for pp in &dhat.pps {
@@ -203,13 +297,15 @@ pub fn read(path: &Path, credit: Credit) -> Result<Vec<Site>, String> {
             bytes: 0,
             live_blocks: 0,
             live_bytes: 0,
+            peak_bytes: 0,
         });
         site.blocks += pp.tbk;
         site.bytes += pp.tb;
         site.live_blocks += pp.ebk;
         site.live_bytes += pp.eb;
+        site.peak_bytes += pp.gb;
     }
     let mut sites: Vec<Site> = by_place.into_values().collect();
     sites.sort_by(|a, b| b.bytes.cmp(&a.bytes).then(a.place.cmp(&b.place)));
-    Ok(sites)
+    sites
 }

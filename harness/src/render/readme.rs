@@ -231,8 +231,9 @@ fn render(spec: &str, results: &Results) -> Result<String, String> {
         "facts" => facts(&words, results),
         "claims" => claims(&words, results),
         "sites" => sites(&words, results),
+        "profile" => profile(&words, results),
         other => Err(format!(
-            "unknown block kind {other:?} (table, value, fact, facts, claims, sites, run) or unexpected parameters"
+            "unknown block kind {other:?} (table, value, fact, facts, claims, sites, profile, run) or unexpected parameters"
         )),
     }
 }
@@ -529,12 +530,37 @@ fn sites(words: &[&str], results: &Results) -> Result<String, String> {
     let lab = lab(results, query)?;
     let md = crate::render::report::sites_markdown(results, &lab.id);
     if md.is_empty() {
-        return Err(format!(
-            "the results have no live sites of lab {} (a case asks with Case::show_live_sites)",
+        // A run without the heap family (`--skip heap`), or whose reads failed.
+        return Ok(format!(
+            "Live sites not measured in this run (lab {}).",
             lab.id
         ));
     }
     Ok(md)
+}
+
+/// `profile LAB/WORKLOAD/STRATEGY`: that case's top allocation sites (see
+/// [`crate::render::report::profile_markdown`]).
+fn profile(words: &[&str], results: &Results) -> Result<String, String> {
+    let [query] = words else {
+        return Err("expected: profile LAB/WORKLOAD/STRATEGY".to_owned());
+    };
+    let Some((lab_query, rest)) = query.split_once('/') else {
+        return Err("expected: profile LAB/WORKLOAD/STRATEGY".to_owned());
+    };
+    let lab = lab(results, lab_query)?;
+    let found = results
+        .profiles
+        .iter()
+        .find(|(id, _)| id.lab == lab.id && format!("{}/{}", id.workload, id.strategy) == rest);
+    Ok(match found {
+        Some((id, profile)) => format!(
+            "At n = {}:\n\n{}",
+            number(id.n as f64),
+            crate::render::report::profile_markdown(profile)
+        ),
+        None => format!("Profile of {}/{rest} not measured in this run.", lab.id),
+    })
 }
 
 /// `claims`: the ledger's counts per interpreter; `claims lab=NN`: that

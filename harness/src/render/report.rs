@@ -415,7 +415,84 @@ fn lab_section(
     if !sites.is_empty() {
         let _ = writeln!(md, "### Where the live bytes were allocated\n\n{sites}\n");
     }
+    for (id, profile) in results.profiles.iter().filter(|(id, _)| id.lab == lab.id) {
+        let flame = format!("{}-{}-{}-flame.svg", id.lab, id.workload, id.strategy);
+        let svg = flame_graph(id, profile)?;
+        write_atomic(&out.join(PLOTS_DIR).join(&flame), svg.as_bytes())?;
+        let _ = writeln!(
+            md,
+            "### Profile of `{}/{}` at n = {}\n\n{}\n\n![allocation flame graph of {}/{}: bytes by call stack]({PLOTS_DIR}/{flame})\n\ndhat's own file of this run: [`{}`]({}) (open it in dhat's viewer, `dh_view.html`).\n",
+            id.workload,
+            id.strategy,
+            number(id.n as f64),
+            profile_markdown(profile),
+            id.workload,
+            id.strategy,
+            profile.file,
+            profile.file
+        );
+    }
     Ok(())
+}
+
+/// Most sites a profile's table shows.
+pub const TOP_SITES: usize = 10;
+
+/// A profile's top allocation sites as a Markdown table (no final
+/// newline): heaplab's `display_top`. Each site's bytes in all, its share
+/// of the case's bytes, its blocks, and its bytes when the heap was at
+/// its peak — the report's profiles and the READMEs' `profile` blocks.
+///
+/// ```
+/// use heaplab::measure::sites::{Profile, Site};
+/// let site = |place: &str, bytes| Site { place: place.into(), blocks: 1, bytes, live_blocks: 0, live_bytes: 0, peak_bytes: bytes };
+/// let profile = Profile { file: String::new(), sites: vec![site("src/lib.rs:9 in grow", 75), site("src/lib.rs:3 in make", 25)], stacks: vec![] };
+/// let md = heaplab::render::report::profile_markdown(&profile);
+/// assert!(md.contains("| `src/lib.rs:9 in grow` | 75 | 75.0% | 1 | 75 |"));
+/// ```
+pub fn profile_markdown(profile: &crate::measure::sites::Profile) -> String {
+    let total: u64 = profile.sites.iter().map(|s| s.bytes).sum();
+    let mut md = String::from(
+        "| allocated at | bytes in all | share | blocks | bytes at the peak |\n| --- | ---: | ---: | ---: | ---: |",
+    );
+    for s in profile.sites.iter().take(TOP_SITES) {
+        let _ = write!(
+            md,
+            "\n| `{}` | {} | {:.1}% | {} | {} |",
+            s.place.replace('|', "\\|"),
+            number(s.bytes as f64),
+            100.0 * s.bytes as f64 / total.max(1) as f64,
+            number(s.blocks as f64),
+            number(s.peak_bytes as f64)
+        );
+    }
+    let rest = profile.sites.len().saturating_sub(TOP_SITES);
+    if rest > 0 {
+        let _ = write!(md, "\n\n…and {rest} more sites.");
+    }
+    md
+}
+
+/// An allocation flame graph of `profile` (bytes by call stack) as SVG,
+/// drawn by `inferno` from folded stacks.
+fn flame_graph(
+    id: &crate::results::CaseId,
+    profile: &crate::measure::sites::Profile,
+) -> Result<String, Error> {
+    let lines: Vec<String> = profile.stacks.iter().map(|s| s.folded()).collect();
+    let mut options = inferno::flamegraph::Options::default();
+    options.title = format!(
+        "{}/{}/{} at n = {}: bytes allocated by call stack",
+        id.lab, id.workload, id.strategy, id.n
+    );
+    options.count_name = "bytes".to_owned();
+    // Deterministic output: the same results draw the same picture.
+    options.deterministic = true;
+    let mut svg = Vec::new();
+    inferno::flamegraph::from_lines(&mut options, lines.iter().map(String::as_str), &mut svg)
+        .map_err(|e| Error::run(format!("cannot draw the flame graph of {id}: {e}")))?;
+    String::from_utf8(svg)
+        .map_err(|e| Error::run(format!("the flame graph of {id} is not UTF-8: {e}")))
 }
 
 /// The lab's exercises with their reference solutions' figures, from the
@@ -501,7 +578,7 @@ fn facts_table(md: &mut String, lab: &LabRecord) {
 /// use heaplab::measure::sites::Site;
 /// use heaplab::results::{CaseId, example};
 /// let mut results = example(&[]);
-/// let site = Site { place: "src/lib.rs:9 in grow".into(), blocks: 3, bytes: 96, live_blocks: 2, live_bytes: 64 };
+/// let site = Site { place: "src/lib.rs:9 in grow".into(), blocks: 3, bytes: 96, live_blocks: 2, live_bytes: 64, peak_bytes: 96 };
 /// results.sites.insert(CaseId::new("00-example", "w", "s", 1), vec![site]);
 /// let md = heaplab::render::report::sites_markdown(&results, "00-example");
 /// assert!(md.contains("| `src/lib.rs:9 in grow` | 64 | 2 | 96 | 3 |"));

@@ -271,6 +271,10 @@ pub struct Results {
     /// first.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub sites: BTreeMap<CaseId, Vec<crate::measure::sites::Site>>,
+    /// The profiles of the cases that ask for one (`Case::profile`), at
+    /// their largest size.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub profiles: BTreeMap<CaseId, crate::measure::sites::Profile>,
 }
 
 impl Results {
@@ -416,8 +420,8 @@ impl Results {
                 }
             }
         }
-        // Live sites: each of a Rust record of this file.
-        for id in self.sites.keys() {
+        // Live sites and profiles: each of a Rust record of this file.
+        for id in self.sites.keys().chain(self.profiles.keys()) {
             id.check()?;
             if !self
                 .cases
@@ -425,7 +429,7 @@ impl Results {
                 .any(|r| r.source == Source::Rust && r.id == *id)
             {
                 return Err(format!(
-                    "live sites of {id}, which has no Rust record in this file"
+                    "live sites or a profile of {id}, which has no Rust record in this file"
                 ));
             }
         }
@@ -575,6 +579,7 @@ pub fn example(metrics: &[(&str, u64)]) -> Results {
         interpreters: Vec::new(),
         claims: Vec::new(),
         sites: BTreeMap::new(),
+        profiles: BTreeMap::new(),
     }
 }
 
