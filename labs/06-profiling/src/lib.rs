@@ -28,6 +28,7 @@ use get_size2::GetSize;
 use heaplab_core::{Case, Fact, FixedMap, Lab};
 
 pub mod claims;
+pub mod exercises;
 
 /// Integers in the profiled list: the tutorial's million scaled down a
 /// thousandfold, a hundredfold and tenfold. The dict and the nested lists
@@ -143,31 +144,83 @@ pub fn text_bytes(i: u64) -> usize {
     digits * TEXT_REPEAT
 }
 
-/// Bytes of the block a `HashMap` of `items` entries of `entry` bytes
-/// holds after `collect` from an iterator of known length (one `reserve`):
-/// hashbrown's rule, buckets a power of two with at most 7/8 of them
-/// used (4 or 8 below 8 items), then a slot per bucket (rounded up to the
-/// 16-byte group) and one control byte per bucket plus a trailing group of
-/// 16. `tests/heap_exact.rs` checks it against dhat. 0 for no items.
+/// Bytes of one control group of a `HashMap`'s table (SSE2's width).
+const GROUP: usize = 16;
+
+/// Buckets of the table hashbrown (`std`'s `HashMap`) allocates for room
+/// for `items` entries: a power of two with at most 7/8 of it used, 4 or 8
+/// below 8 items, none for 0.
 ///
 /// ```
-/// // 100 items: 128 buckets of 32 bytes, 128 + 16 control bytes.
+/// use lab06_profiling::buckets_for;
+/// assert_eq!([buckets_for(0), buckets_for(3), buckets_for(7), buckets_for(100)], [0, 4, 8, 128]);
+/// ```
+pub fn buckets_for(items: usize) -> usize {
+    match items {
+        0 => 0,
+        1..4 => 4,
+        4..8 => 8,
+        _ => (items * 8 / 7).next_power_of_two(),
+    }
+}
+
+/// Buckets of a table whose map reports `capacity` (the inverse of
+/// hashbrown's rule: `buckets - 1` below 8 buckets, `buckets / 8 × 7` from 8).
+///
+/// ```
+/// use lab06_profiling::buckets_of_capacity;
+/// assert_eq!([buckets_of_capacity(0), buckets_of_capacity(3), buckets_of_capacity(7), buckets_of_capacity(112)], [0, 4, 8, 128]);
+/// ```
+pub fn buckets_of_capacity(capacity: usize) -> usize {
+    match capacity {
+        0 => 0,
+        1..7 => capacity + 1,
+        _ => capacity * 8 / 7,
+    }
+}
+
+/// Bytes of the one block a table of `buckets` buckets of `entry`-byte
+/// entries takes: the slots (rounded up to a whole group), then one
+/// control byte per bucket and a trailing group. 0 for no buckets.
+/// `tests/heap_exact.rs` checks it against dhat.
+///
+/// ```
+/// // 128 buckets of 32 bytes: 4 096 bytes of slots, 128 + 16 control bytes.
+/// assert_eq!(lab06_profiling::table_bytes(128, 32), 128 * 32 + 128 + 16);
+/// ```
+pub fn table_bytes(buckets: usize, entry: usize) -> usize {
+    if buckets == 0 {
+        return 0;
+    }
+    (buckets * entry).next_multiple_of(GROUP) + buckets + GROUP
+}
+
+/// Bytes of the table a `HashMap` of `items` entries of `entry` bytes
+/// holds after `collect` from an iterator of known length (one `reserve`).
+///
+/// ```
 /// assert_eq!(lab06_profiling::map_table_bytes(100, 32), 128 * 32 + 128 + 16);
 /// ```
 pub fn map_table_bytes(items: usize, entry: usize) -> usize {
-    /// Bytes of one control group (SSE2's width).
-    const GROUP: usize = 16;
-    if items == 0 {
-        return 0;
-    }
-    let buckets = if items < 4 {
-        4
-    } else if items < 8 {
-        8
-    } else {
-        (items * 8 / 7).next_power_of_two()
-    };
-    (buckets * entry).next_multiple_of(GROUP) + buckets + GROUP
+    table_bytes(buckets_for(items), entry)
+}
+
+/// The exact heap bytes a map of numbers to texts owns: its table (from
+/// its capacity) and each text's buffer (its capacity). What a deep-size
+/// estimate of it should say; `tests/heap_exact.rs` checks it against dhat.
+/// For a map nothing was removed from: a removal may leave a tombstone
+/// that `capacity()` stops counting, and the table then looks smaller.
+///
+/// ```
+/// let texts = lab06_profiling::str_dict(1_000);
+/// let exact = lab06_profiling::texts_heap_bytes(&texts);
+/// assert!(exact > texts.len() * std::mem::size_of::<(u64, String)>());
+/// ```
+pub fn texts_heap_bytes(map: &FixedMap<u64, String>) -> usize {
+    table_bytes(
+        buckets_of_capacity(map.capacity()),
+        size_of::<(u64, String)>(),
+    ) + map.values().map(String::capacity).sum::<usize>()
 }
 
 // ---------------------------------------------------------------- scratch
@@ -284,7 +337,7 @@ fn facts() -> Vec<Fact> {
 
 /// The lab, for the harness's registry.
 pub fn lab() -> Lab {
-    Lab::new(
+    let lab = Lab::new(
         "06-profiling",
         "Profiling: top allocation sites, shallow and deep sizes",
         "Memory Profiling (examples 16–17)",
@@ -332,7 +385,8 @@ pub fn lab() -> Lab {
             .about("the tutorial's {i: i*2} as a HashMap<u64, u64>, kept: live bytes are its exact heap size"),
         kept("deep-size", "pairs-vec", DEEP_SIZES, pairs_vec, Vec::len)
             .about("the tutorial's list of (i, i*2) as a Vec<(u64, u64)>, kept"),
-    ])
+    ]);
+    exercises::list().into_iter().fold(lab, Lab::exercise)
 }
 
 #[cfg(test)]

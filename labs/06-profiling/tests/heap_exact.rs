@@ -10,7 +10,10 @@
 use std::mem::size_of;
 
 use heaplab_core::{HeapFigures, Lab, measure_heap};
-use lab06_profiling::{DICT_EVERY, LINE_CAPACITY, ROW_LEN, map_table_bytes, text_bytes};
+use lab06_profiling::exercises::{deep_size, totals};
+use lab06_profiling::{
+    DICT_EVERY, LINE_CAPACITY, ROW_LEN, map_table_bytes, text_bytes, texts_heap_bytes,
+};
 
 #[global_allocator]
 static ALLOC: dhat::Alloc = dhat::Alloc;
@@ -89,5 +92,37 @@ fn main() {
             "pairs-vec at {n}"
         );
     }
+
+    // Exercise 06-2's truth: the exact bytes of every shape of map, as dhat
+    // counts them live (each map is built again under the profiler).
+    for (name, _) in deep_size::shapes() {
+        let profiler = dhat::Profiler::builder().testing().build();
+        let shape = deep_size::shapes().into_iter().find(|(n, _)| *n == name);
+        let (_, map) = shape.expect("the same shapes every time");
+        // The other shapes are freed: what the map owns is what goes now.
+        let exact = texts_heap_bytes(&map);
+        let held = dhat::HeapStats::get().curr_bytes;
+        drop(map);
+        let owned = held - dhat::HeapStats::get().curr_bytes;
+        drop(profiler);
+        assert_eq!(owned, exact, "deep size of {name}");
+    }
+
+    // Exercise 06-1's budget: the given program's bytes per line, exactly.
+    let lines = totals::lines(1_000);
+    let case = heaplab_core::Case::new(
+        "given",
+        "totals",
+        &[1],
+        move |_| lines.clone(),
+        |lines: Vec<String>| totals::given_totals(&lines).len(),
+    );
+    let f = measure_heap(&case, 1, None);
+    let per_lines = totals::given_line_bytes(&totals::lines(1_000));
+    assert!(
+        f.bytes >= per_lines && f.bytes < per_lines + 4_096,
+        "given totals: {} bytes, {per_lines} on its lines",
+        f.bytes
+    );
     println!("lab 06 heap figures: ok");
 }
