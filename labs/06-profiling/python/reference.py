@@ -40,7 +40,8 @@ C = heaplab_ref.constants(
     LINE_CAPACITY=int,
     DEEP_N=int,
 )
-# The size the top-lines facts profile at: the Rust lab's largest size.
+# The size the top-lines facts profile at (the share, the snapshot, the peak):
+# the Rust lab's largest size.
 PROFILE_N = 100_000
 # Lines of display_top the share is read from: the three structures.
 TOP_LINES = 3
@@ -177,14 +178,17 @@ def top_lines_share(n=PROFILE_N):
     return sum(stat.size_diff for stat in stats[:TOP_LINES]) / total if total else 0.0
 
 
-def seen_after_return(n=PROFILE_N):
-    """Bytes the tutorial's snapshot (after the function returned) sees on this file's lines."""
+def tutorial_snapshot(n=PROFILE_N):
+    """(bytes on this file's lines in a snapshot after the function returned, the peak while it ran)."""
     with Traced():
         before = tracemalloc.take_snapshot()
+        start = tracemalloc.get_traced_memory()[0]
+        tracemalloc.reset_peak()
         lengths = whole_returns_lengths(n)
+        peak = tracemalloc.get_traced_memory()[1] - start
         after = tracemalloc.take_snapshot()
         del lengths
-    return sum(stat.size_diff for stat in this_file_stats(after, before))
+    return sum(stat.size_diff for stat in this_file_stats(after, before)), peak
 
 
 def traced_bytes(build, n):
@@ -200,6 +204,7 @@ def traced_bytes(build, n):
 def facts():
     n = C.DEEP_N
     pairs, tuples = pairs_map(n), pairs_vec(n)
+    seen_after, peak = tutorial_snapshot()
     return [
         (
             f"tracemalloc: share of the {TOP_LINES} top lines in the kept structures' bytes",
@@ -208,9 +213,10 @@ def facts():
         ),
         (
             "tracemalloc: bytes on the function's lines in a snapshot after it returns",
-            seen_after_return(),
+            seen_after,
             "bytes",
         ),
+        ("tracemalloc: peak while the function runs", peak, "bytes"),
         ("sys.getsizeof(pairs dict), n = DEEP_N", sys.getsizeof(pairs), "bytes"),
         ("get_size(pairs dict) (recursive), n = DEEP_N", get_size(pairs), "bytes"),
         ("tracemalloc: bytes of the pairs dict, n = DEEP_N", traced_bytes(pairs_map, n), "bytes"),

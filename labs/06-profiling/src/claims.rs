@@ -34,12 +34,7 @@ pub fn claims() -> [Claim; 2] {
             "CPython snapshot after return",
             "tracemalloc: bytes on the function's lines in a snapshot after it returns",
         )
-        .python(
-            "CPython peak",
-            "profile/whole-returns-lengths",
-            At::Largest,
-            "peak_bytes",
-        )
+        .python_fact("CPython peak", "tracemalloc: peak while the function runs")
         .rust("Rust whole", "profile/whole-kept", At::Largest, "live_bytes")
         .rust("Rust int list", "profile/int-list", At::Largest, "live_bytes")
         .rust("Rust str dict", "profile/str-dict", At::Largest, "live_bytes")

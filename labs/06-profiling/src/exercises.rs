@@ -25,7 +25,7 @@ pub fn list() -> Vec<Exercise> {
             "deep_size.rs",
             "exercises::deep_size::check(answer::heap_bytes)",
         )
-        .hint("`size_of_val(map)` is the map's handle only (48 bytes here): the entries and the texts are elsewhere on the heap. Which blocks does a `HashMap<u64, String>` own? One table, and one buffer per non-empty String.")
+        .hint("`size_of_val(map)` is the map's handle only (32 bytes with `FixedMap`'s zero-sized hasher): the entries and the texts are elsewhere on the heap. Which blocks does a `HashMap<u64, String>` own? One table, and one buffer per non-empty String.")
         .hint("A String owns `capacity()` bytes, not `len()`. A map's table is not `capacity() × size_of::<(K, V)>()` either (that is get-size2's estimate): hashbrown allocates a power-of-two number of buckets, 7/8 of which it lets fill, plus one control byte per bucket and 16 more.")
         .hint("Buckets from the map's capacity: `capacity + 1` below 7, else `capacity / 7 × 8`; then `(buckets × 32).next_multiple_of(16) + buckets + 16` bytes (a `(u64, String)` is 32 bytes); an empty map owns nothing. And walk without a `HashSet` of visited ids: the estimate itself must not allocate."),
     ]
