@@ -26,29 +26,8 @@ fn planned(lab: &'static str, issue: u32, claim: Claim) -> Planned {
 /// assert!(planned.iter().all(|p| p.claim.rule.is_none()));
 /// ```
 pub fn all() -> Vec<Planned> {
-    const PROFILING: &str = "06-profiling";
     const INTERNALS: &str = "07-object-internals";
     vec![
-        planned(
-            PROFILING,
-            13,
-            Claim::new(
-                18,
-                "tracemalloc-top-lines",
-                "tracemalloc's top statistics show which lines allocated the most.",
-                "Memory Management, Memory Profiling, example 16; notebook part 9",
-            ),
-        ),
-        planned(
-            PROFILING,
-            13,
-            Claim::new(
-                19,
-                "getsizeof-shallow",
-                "sys.getsizeof is shallow; a deep size needs a recursive walk.",
-                "Memory Management, Memory Profiling, example 17",
-            ),
-        ),
         planned(
             INTERNALS,
             13,
