@@ -27,7 +27,6 @@ fn planned(lab: &'static str, issue: u32, claim: Claim) -> Planned {
 /// ```
 pub fn all() -> Vec<Planned> {
     const PROFILING: &str = "06-profiling";
-    const INTERNALS: &str = "07-object-internals";
     vec![
         planned(
             PROFILING,
@@ -47,56 +46,6 @@ pub fn all() -> Vec<Planned> {
                 "getsizeof-shallow",
                 "sys.getsizeof is shallow; a deep size needs a recursive walk.",
                 "Memory Management, Memory Profiling, example 17",
-            ),
-        ),
-        planned(
-            INTERNALS,
-            13,
-            Claim::new(
-                20,
-                "tuple-smaller",
-                "A tuple is smaller than a list with the same elements.",
-                "Memory Management, Object Internals, example 18; notebook exercise 3",
-            ),
-        ),
-        planned(
-            INTERNALS,
-            13,
-            Claim::new(
-                21,
-                "object-header",
-                "Every object starts with a 16-byte header (reference count and type pointer).",
-                "Memory Management, Object Internals, example 18",
-            ),
-        ),
-        planned(
-            INTERNALS,
-            13,
-            Claim::new(
-                22,
-                "empty-containers",
-                "Empty containers already cost memory (the sizes of an empty list, tuple, dict and set).",
-                "Memory Management, Object Internals, example 18",
-            ),
-        ),
-        planned(
-            INTERNALS,
-            13,
-            Claim::new(
-                23,
-                "growth-steps",
-                "Lists over-allocate as they grow, and dicts resize at fixed fill points.",
-                "Memory Management, Object Internals, example 19",
-            ),
-        ),
-        planned(
-            INTERNALS,
-            13,
-            Claim::new(
-                24,
-                "array-compact",
-                "array.array stores numbers far more compactly than a list.",
-                "Memory Management, Object Internals, example 19",
             ),
         ),
     ]
