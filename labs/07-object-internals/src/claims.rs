@@ -128,7 +128,7 @@ fn object_header(f: &Figures) -> Result<Judgement, Missing> {
         f.get("f64")?,
     );
     let says = format!(
-        "object() is {} bytes and 0.0 is {} (a {}-byte double plus {} of header); a Rust f64 is {} bytes with no header",
+        "object() is {} bytes and 0.0 is {} (a double of {} bytes plus {} of header); a Rust f64 is {} bytes with no header",
         num(object),
         num(float),
         num(double),
