@@ -100,16 +100,17 @@ CASES = [
 DEFAULT_SIZES = [1_000, 10_000, 100_000]
 
 
-def resizes(grow, count=GROWTH_UP_TO):
-    """How many times sys.getsizeof of a container changes while grow(container, i) runs for i < count."""
+def growth(grow, count=GROWTH_UP_TO):
+    """(length, sys.getsizeof) at each resize while grow(container, i) runs for i < count."""
     container = grow(None, -1)
-    seen, changes = sys.getsizeof(container), 0
+    seen, steps = sys.getsizeof(container), []
     for i in range(count):
         grow(container, i)
         size = sys.getsizeof(container)
         if size != seen:
-            seen, changes = size, changes + 1
-    return changes
+            seen = size
+            steps.append((i + 1, size))
+    return steps
 
 
 def grow_list(items, i):
@@ -155,9 +156,11 @@ def facts():
         ("GC header bytes (sys.getsizeof([]) - list.__basicsize__)", sys.getsizeof([]) - list.__basicsize__),
         ("sys.getsizeof(list(range(1000)))", sys.getsizeof(list(range(1000)))),
         ("sys.getsizeof(array('i', range(1000)))", sys.getsizeof(array.array("i", range(1000)))),
-        (f"list resizes appending {GROWTH_UP_TO}", resizes(grow_list)),
-        (f"dict resizes inserting {GROWTH_UP_TO}", resizes(grow_dict)),
+        (f"list resizes appending {GROWTH_UP_TO}", len(growth(grow_list))),
+        (f"dict resizes inserting {GROWTH_UP_TO}", len(growth(grow_dict))),
     ]
+    rows += [(f"sys.getsizeof(list) after append #{k}", size) for k, size in growth(grow_list)]
+    rows += [(f"sys.getsizeof(dict) after insert #{k}", size) for k, size in growth(grow_dict)]
     rows += [(f"sys.getsizeof(list(range({k})))", sys.getsizeof(list(range(k)))) for k in GROWTH_LENGTHS]
     return [(name, value, "count" if "resizes" in name else "bytes") for name, value in rows]
 

@@ -389,6 +389,13 @@ pub fn facts() -> Vec<Fact> {
         map_growth(GROWTH_UP_TO).len(),
         "count",
     ));
+    for (len, cap) in vec_growth::<i64>(GROWTH_UP_TO) {
+        facts.push(Fact::new(
+            format!("Vec<i64> heap bytes after push #{len}"),
+            cap * size_of::<i64>(),
+            "bytes",
+        ));
+    }
     for (len, cap) in map_growth(GROWTH_UP_TO) {
         facts.push(Fact::new(
             format!("HashMap<i64, i64> capacity after insert #{len}"),
