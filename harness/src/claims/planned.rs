@@ -15,10 +15,6 @@ pub struct Planned {
     pub claim: Claim,
 }
 
-fn planned(lab: &'static str, issue: u32, claim: Claim) -> Planned {
-    Planned { lab, issue, claim }
-}
-
 /// Every claim whose lab is not built yet, in ledger order.
 ///
 /// ```
@@ -26,57 +22,6 @@ fn planned(lab: &'static str, issue: u32, claim: Claim) -> Planned {
 /// assert!(planned.iter().all(|p| p.claim.rule.is_none()));
 /// ```
 pub fn all() -> Vec<Planned> {
-    const INTERNALS: &str = "07-object-internals";
-    vec![
-        planned(
-            INTERNALS,
-            13,
-            Claim::new(
-                20,
-                "tuple-smaller",
-                "A tuple is smaller than a list with the same elements.",
-                "Memory Management, Object Internals, example 18; notebook exercise 3",
-            ),
-        ),
-        planned(
-            INTERNALS,
-            13,
-            Claim::new(
-                21,
-                "object-header",
-                "Every object starts with a 16-byte header (reference count and type pointer).",
-                "Memory Management, Object Internals, example 18",
-            ),
-        ),
-        planned(
-            INTERNALS,
-            13,
-            Claim::new(
-                22,
-                "empty-containers",
-                "Empty containers already cost memory (the sizes of an empty list, tuple, dict and set).",
-                "Memory Management, Object Internals, example 18",
-            ),
-        ),
-        planned(
-            INTERNALS,
-            13,
-            Claim::new(
-                23,
-                "growth-steps",
-                "Lists over-allocate as they grow, and dicts resize at fixed fill points.",
-                "Memory Management, Object Internals, example 19",
-            ),
-        ),
-        planned(
-            INTERNALS,
-            13,
-            Claim::new(
-                24,
-                "array-compact",
-                "array.array stores numbers far more compactly than a list.",
-                "Memory Management, Object Internals, example 19",
-            ),
-        ),
-    ]
+    // Every lab of the tutorial's map is built: no claim waits for one.
+    Vec::new()
 }
