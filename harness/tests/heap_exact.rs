@@ -304,3 +304,40 @@ fn a_warm_slab_churns_without_allocating_and_a_box_pool_allocates_each_insertion
     assert_eq!(figures.allocs, N as u64, "one Box per insertion");
     assert_eq!(figures.bytes, (N * size_of::<BoxNode>()) as u64);
 }
+
+/// Profiles (`Case::profile`): every byte the case allocated is on one of
+/// its call stacks, the top site is the line that renders a fresh line per
+/// record (n blocks of LINE_CAPACITY), and dhat's own file is kept for the
+/// run to save.
+#[test]
+fn a_profile_accounts_for_every_byte_and_keeps_dhats_file() {
+    let lab = registry::find("06").expect("lab registered");
+    let case = lab.find("scratch", "fresh-line").expect("case registered");
+    let item = Item { lab, case, n: N };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("dhat.json");
+    let limits = Limits::wall(Duration::from_secs(120));
+    let measured = heap::measure(
+        Path::new(env!("CARGO_BIN_EXE_heaplab")),
+        &item,
+        &limits,
+        Some(&file),
+    )
+    .expect("heap-case runs");
+    let profile = measured
+        .profile
+        .expect("a profiled case has a profile")
+        .expect("its profile was read");
+    assert!(file.exists(), "a profiled case keeps dhat's file");
+    let on_stacks: u64 = profile.stacks.iter().map(|s| s.bytes).sum();
+    assert_eq!(on_stacks, measured.figures.bytes);
+    let top = &profile.sites[0];
+    assert!(top.place.starts_with("src/lib.rs:"), "{}", top.place);
+    assert_eq!(top.blocks, N as u64);
+    assert_eq!(
+        top.bytes,
+        (N * lab06_profiling::LINE_CAPACITY) as u64,
+        "{:?}",
+        profile.sites
+    );
+}

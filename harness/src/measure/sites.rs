@@ -43,13 +43,13 @@ pub struct Site {
     pub peak_bytes: u64,
 }
 
-/// One call stack's bytes, for an allocation flame graph: frames from the
-/// outermost (the lab's entry) to the innermost (where memory was asked
-/// for), the standard library and the harness left out.
+/// One call stack's bytes, for an allocation flame graph: the frames in
+/// the code asked about, from the outermost (the lab's entry) to the
+/// innermost (the line that asked for the memory).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Stack {
-    /// Frames, outermost first: `function (file:line)`.
+    /// Frames, outermost first, as places (`src/lib.rs:12 in grow`).
     pub frames: Vec<String>,
     /// Bytes allocated by this stack in all.
     pub bytes: u64,
@@ -230,21 +230,19 @@ pub fn profile(path: &Path, credit: Credit) -> Result<Profile, String> {
     let dhat = load(path)?;
     let mut stacks: BTreeMap<Vec<String>, u64> = BTreeMap::new();
     for pp in dhat.pps.iter().filter(|pp| pp.tb > 0) {
+        // The frames in the code asked about: the lab's own call path to
+        // the line that asked for the memory (the harness above it and the
+        // standard library below it are the same for every case).
         let mut frames: Vec<String> = pp
             .fs
             .iter()
             .filter_map(|&i| dhat.ftbl.get(i))
             .filter_map(|f| parse_frame(f))
-            .filter(|(function, file, _)| !machinery(function, file))
-            .map(|(function, file, line)| {
-                let short = function.rsplit("::").next().unwrap_or(function);
-                let file = file.rsplit('/').next().unwrap_or(file);
-                format!("{short} ({file}:{line})")
-            })
+            .filter_map(|(function, file, line)| credit.place(function, file, line))
             .collect();
         frames.reverse();
         if frames.is_empty() {
-            frames.push("the standard library".to_owned());
+            frames.push(format!("{} the standard library", credit.outside()));
         }
         *stacks.entry(frames).or_default() += pp.tb;
     }

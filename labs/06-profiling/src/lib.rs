@@ -356,6 +356,7 @@ pub fn lab() -> Lab {
             p.lengths().0
         })
         .show_live_sites()
+        .profile()
         .about("the tutorial's function keeping its list of n ints, dict of n/10 strings and n/100 rows of 100: a snapshot's view"),
         Case::new("profile", "whole-returns-lengths", SIZES, |n| n, |n| {
             memory_intensive(n).lengths()
@@ -375,6 +376,7 @@ pub fn lab() -> Lab {
     .cases([
         Case::new("scratch", "fresh-line", SIZES, |n| n, log_fresh)
             .with_python("fresh-line")
+            .profile()
             .about("n records rendered, each into a fresh 256-byte line: the top site allocates n blocks"),
         Case::new("scratch", "reused-line", SIZES, |n| n, log_reused)
             .with_python("reused-line")
