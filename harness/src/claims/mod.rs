@@ -387,7 +387,7 @@ pub fn of(results: &Results) -> Vec<ClaimRecord> {
 /// use heaplab::claims::{counts, ledger};
 /// use heaplab_core::claim::Verdict;
 /// let results = heaplab::results::example(&[]);
-/// let rows = ledger(&results, &[]);
+/// let rows = ledger(&results, heaplab::registry::labs());
 /// let counts = counts(&rows);
 /// assert_eq!(counts.len(), 1);
 /// assert_eq!(counts[0].1[&Verdict::NotMeasured], rows.len());

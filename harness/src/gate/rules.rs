@@ -264,7 +264,7 @@ pub fn verdict_changes(baseline: &Results, now: &Results) -> Vec<VerdictChange> 
 /// ```
 /// use heaplab::gate::rules::changes;
 /// use heaplab_core::claim::Verdict;
-/// let now = heaplab::claims::ledger(&heaplab::results::example(&[]), &[]);
+/// let now = heaplab::claims::ledger(&heaplab::results::example(&[]), heaplab::registry::labs());
 /// let mut before = now.clone();
 /// assert!(changes(&before, &now).is_empty());
 /// let mut now = now;
