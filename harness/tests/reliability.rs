@@ -308,10 +308,12 @@ fn attempts(dir: &Path) -> Vec<Attempt> {
             case["metrics"] = json!({});
         }
     });
-    // No records, so no live sites of them either (each must be of a record).
+    // No records, so no live sites or profiles of them either (each must
+    // be of a record).
     let no_cases = variant(dir, "no-cases.json", |d| {
         d["cases"] = json!([]);
         d["sites"] = json!({});
+        d["profiles"] = json!({});
     });
     let escaping = variant(dir, "escaping.json", |d| {
         let first = d["labs"][0]["id"].as_str().unwrap().to_owned();
