@@ -92,7 +92,12 @@ pub fn check_outputs(out: &Path) -> Vec<String> {
             for plot in plots {
                 let path = out.join("plots").join(plot);
                 match std::fs::read_to_string(&path) {
-                    Ok(svg) if svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>") => {}
+                    // plotters' plots start at `<svg`; inferno's flame graphs
+                    // with an XML prolog and a doctype.
+                    Ok(svg)
+                        if (svg.starts_with("<svg")
+                            || (svg.starts_with("<?xml") && svg.contains("<svg")))
+                            && svg.trim_end().ends_with("</svg>") => {}
                     _ => problems.push(format!(
                         "plot {} is missing or not an SVG document",
                         path.display()
