@@ -206,18 +206,19 @@ fn a_bounded_cache_stays_bounded_and_an_unbounded_one_keeps_every_value() {
     assert!(at(long) - at(short) >= ((long - short) * VALUE_BYTES) as u64);
 }
 
-/// Live sites (`Case::show_live_sites`): what a case still holds at the
-/// end, by the line of the lab's crate that allocated it, adds up to its
-/// `live_bytes` exactly. Lab 09's unbounded cache keeps every value.
-#[test]
-fn live_sites_add_up_to_live_bytes_and_name_the_labs_lines() {
-    let lab = registry::find("09").expect("lab registered");
-    let case = lab
-        .find("distinct-keys", "unbounded")
-        .expect("case registered");
+/// One case at [`N`] in a fresh `heap-case` process that writes dhat's
+/// per-site file: what it printed, the file's path, and the temporary
+/// folder that holds it (removed when dropped).
+fn measure_with_sites(
+    lab: &str,
+    workload: &str,
+    strategy: &str,
+) -> (heap::Measured, std::path::PathBuf, tempfile::TempDir) {
+    let lab = registry::find(lab).expect("lab registered");
+    let case = lab.find(workload, strategy).expect("case registered");
     let item = Item { lab, case, n: N };
     let dir = tempfile::tempdir().expect("temp dir");
-    let file = dir.path().join("sites.json");
+    let file = dir.path().join("dhat.json");
     let limits = Limits::wall(Duration::from_secs(120));
     let measured = heap::measure(
         Path::new(env!("CARGO_BIN_EXE_heaplab")),
@@ -226,6 +227,15 @@ fn live_sites_add_up_to_live_bytes_and_name_the_labs_lines() {
         Some(&file),
     )
     .expect("heap-case runs");
+    (measured, file, dir)
+}
+
+/// Live sites (`Case::show_live_sites`): what a case still holds at the
+/// end, by the line of the lab's crate that allocated it, adds up to its
+/// `live_bytes` exactly. Lab 09's unbounded cache keeps every value.
+#[test]
+fn live_sites_add_up_to_live_bytes_and_name_the_labs_lines() {
+    let (measured, file, _dir) = measure_with_sites("09", "distinct-keys", "unbounded");
     let live: u64 = measured.sites.iter().map(|s| s.live_bytes).sum();
     assert_eq!(live, measured.figures.live_bytes);
     assert!(measured.figures.live_bytes > 0);
@@ -311,19 +321,7 @@ fn a_warm_slab_churns_without_allocating_and_a_box_pool_allocates_each_insertion
 /// run to save.
 #[test]
 fn a_profile_accounts_for_every_byte_and_keeps_dhats_file() {
-    let lab = registry::find("06").expect("lab registered");
-    let case = lab.find("scratch", "fresh-line").expect("case registered");
-    let item = Item { lab, case, n: N };
-    let dir = tempfile::tempdir().expect("temp dir");
-    let file = dir.path().join("dhat.json");
-    let limits = Limits::wall(Duration::from_secs(120));
-    let measured = heap::measure(
-        Path::new(env!("CARGO_BIN_EXE_heaplab")),
-        &item,
-        &limits,
-        Some(&file),
-    )
-    .expect("heap-case runs");
+    let (measured, file, _dir) = measure_with_sites("06", "scratch", "fresh-line");
     let profile = measured
         .profile
         .expect("a profiled case has a profile")
