@@ -794,13 +794,18 @@ fn heap_case(
             "no case {lab}/{workload}/{strategy}; see `heaplab list`"
         )));
     };
-    let figures = match sites {
+    // The bytes the allocator reserved first, in the freshest heap this
+    // process has (no profiler running; dhat's pass would leave its freed
+    // bookkeeping behind for the case's blocks to land in).
+    let reserved = measure::reserved::measure_here(case, n);
+    let mut figures = match sites {
         Some(path) => heap::measure_sites_here(case, n, lab, path),
         None => heap::Measured {
             figures: heap::measure_here(case, n),
             ..heap::Measured::default()
         },
     };
+    figures.reserved = Some(reserved);
     let text = serde_json::to_string(&figures)
         .map_err(|e| Error::run(format!("cannot serialize: {e}")))?;
     print_out(&format!("{text}\n"))?;

@@ -5,10 +5,13 @@ mod cli;
 
 // dhat counts every allocation while a profiler runs (only inside
 // `heap-case`); with none running it forwards to the system allocator.
-// Time and instructions are measured in other binaries with the system
-// allocator, never here.
+// `Reserving` sums the blocks' usable sizes while `heap-case` counts the
+// bytes reserved (a second pass, no profiler running); otherwise it only
+// forwards. Time and instructions are measured in other binaries with the
+// system allocator, never here.
 #[global_allocator]
-static ALLOC: dhat::Alloc = dhat::Alloc;
+static ALLOC: heaplab::measure::reserved::Reserving<dhat::Alloc> =
+    heaplab::measure::reserved::Reserving(dhat::Alloc);
 
 fn main() -> std::process::ExitCode {
     cli::main()

@@ -339,3 +339,53 @@ fn a_profile_accounts_for_every_byte_and_keeps_dhats_file() {
         profile.sites
     );
 }
+
+/// The bytes glibc's malloc makes usable for a request of `bytes`: a chunk
+/// of the request plus its 8-byte size field, rounded up to 16, 32 at
+/// least, less that size field (blocks below the mmap threshold).
+fn usable(bytes: u64) -> u64 {
+    ((bytes + 8 + 15) / 16 * 16).max(32) - 8
+}
+
+fn reserved_at(lab: &str, workload: &str, strategy: &str, n: usize) -> (u64, u64) {
+    let lab = registry::find(lab).expect("lab registered");
+    let case = lab.find(workload, strategy).expect("case registered");
+    let item = Item { lab, case, n };
+    let limits = Limits::wall(Duration::from_secs(120));
+    let measured = heap::measure(
+        Path::new(env!("CARGO_BIN_EXE_heaplab")),
+        &item,
+        &limits,
+        None,
+    )
+    .expect("heap-case runs");
+    let reserved = measured
+        .reserved
+        .expect("heap-case reports reserved bytes")
+        .expect("reserved bytes are measured on glibc");
+    (measured.figures.peak_bytes, reserved)
+}
+
+#[test]
+fn reserved_bytes_are_the_requests_rounded_to_glibc_chunks() {
+    // One block of n i32: the request plus at most one 16-byte step.
+    let (peak, reserved) = reserved_at("07", "store", "vec-i32", N);
+    assert_eq!(peak, N as u64 * 4);
+    assert_eq!(reserved, usable(peak));
+    // n boxes of 4 bytes get 24 usable bytes each, beside the Vec of
+    // pointers; a box that lands in a larger free chunk may get a step
+    // more, which is the allocator's state, not the code's.
+    let (peak, reserved) = reserved_at("07", "store", "vec-box-i32", N);
+    let pointers = N as u64 * size_of::<usize>() as u64;
+    assert_eq!(peak, N as u64 * 4 + pointers);
+    let floor = N as u64 * usable(4) + usable(pointers);
+    assert!(
+        (floor..floor + 16 * 16).contains(&reserved),
+        "{reserved} reserved, {floor} at the least"
+    );
+    // Reserved is never below requested.
+    for (workload, strategy) in [("grow", "hashmap-insert"), ("small", "vec")] {
+        let (peak, reserved) = reserved_at("07", workload, strategy, N);
+        assert!(reserved >= peak, "{workload}/{strategy}: {reserved} < {peak}");
+    }
+}

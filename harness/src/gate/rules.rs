@@ -8,6 +8,7 @@
 //! | heap | `allocs` | any increase beyond [`Thresholds::count_tolerance`] (default 0) | dhat counts are exact and deterministic |
 //! | heap | `bytes`, `peak_bytes`, `live_bytes` | an increase beyond [`Thresholds::bytes_tolerance_pct`] (default 0%) | requested sizes are deterministic for one toolchain |
 //! | heap | `live_bytes` | going from 0 to anything, whatever the tolerance | a new leak |
+//! | heap | `reserved_bytes` | an increase beyond [`Thresholds::reserved_tolerance_pct`] (default 1%) and 256 bytes | usable sizes also depend on where earlier frees left free chunks |
 //! | instructions | `instructions` | an increase beyond [`Thresholds::instructions_pct`] (default 1%) | callgrind counts repeat; code layout may shift them slightly |
 //! | time | `time_ns` | the intervals do not overlap *and* the median rose more than [`Thresholds::time_noise_pct`] (default 5%) | wall time is noisy: a warning unless [`Thresholds::fail_on_time`] |
 //!
@@ -69,6 +70,9 @@ pub struct Thresholds {
     /// Byte increase tolerated, in percent (bytes, peak_bytes, live_bytes).
     #[arg(long, default_value_t = 0.0, value_parser = non_negative)]
     pub bytes_tolerance_pct: f64,
+    /// Reserved-bytes increase tolerated, in percent (256 bytes are always tolerated).
+    #[arg(long, default_value_t = 1.0, value_parser = non_negative)]
+    pub reserved_tolerance_pct: f64,
     /// Instruction increase tolerated, in percent.
     #[arg(long, default_value_t = 1.0, value_parser = non_negative)]
     pub instructions_pct: f64,
@@ -139,6 +143,7 @@ impl Default for Thresholds {
         Self {
             count_tolerance: 0,
             bytes_tolerance_pct: 0.0,
+            reserved_tolerance_pct: 1.0,
             instructions_pct: 1.0,
             time_noise_pct: 5.0,
             fail_on_time: false,
@@ -499,6 +504,17 @@ fn judge(
         Rule::Time => judge_time(before, after, t),
         Rule::Count => by_absolute(b, a, t.count_tolerance as f64),
         Rule::Instructions => by_percent(b, a, t.instructions_pct),
+        Rule::Reserved => {
+            let pct = t.reserved_tolerance_pct;
+            let slack = crate::results::metrics::RESERVED_SLACK;
+            match by_absolute(b, a, (b * pct / 100.0).max(slack)) {
+                (Verdict::Regression, _) => (
+                    Verdict::Regression,
+                    format!("more than {pct}% and {slack} bytes above the baseline"),
+                ),
+                other => other,
+            }
+        }
         Rule::Retained if b == 0.0 && a > 0.0 => (
             Verdict::Regression,
             "new leak: retained bytes were 0".to_owned(),
@@ -695,6 +711,25 @@ mod tests {
             with(metric::BYTES, Metric::Count(102)),
         );
         assert_eq!(verdict(&old, &new, &tolerant), None);
+    }
+
+    #[test]
+    fn reserved_bytes_tolerate_a_few_chunk_steps_and_a_percent() {
+        let t = Thresholds::default();
+        let case = |bytes| with(metric::RESERVED_BYTES, Metric::Count(bytes));
+        // 256 bytes on a small case, 1% on a large one: unchanged.
+        assert_eq!(verdict(&case(1_000), &case(1_256), &t), None);
+        assert_eq!(verdict(&case(100_000), &case(101_000), &t), None);
+        assert_eq!(
+            verdict(&case(1_000), &case(1_257), &t),
+            Some(Verdict::Regression)
+        );
+        assert_eq!(
+            verdict(&case(100_000), &case(101_001), &t),
+            Some(Verdict::Regression)
+        );
+        let c = compare(&case(1_000), &case(2_000), &t);
+        assert!(c.rows[0].note.contains("256 bytes"), "{}", c.rows[0].note);
     }
 
     #[test]

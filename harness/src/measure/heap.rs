@@ -44,6 +44,10 @@ pub struct Measured {
     /// The case's profile (`Case::profile`), or why there is none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profile: Option<Result<Profile, String>>,
+    /// The most bytes the allocator reserved at once (see
+    /// [`crate::measure::reserved`]), or why they were not measured.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reserved: Option<Result<u64, String>>,
 }
 
 /// The figure of the heap metric `name` (see the metric table).
@@ -109,6 +113,7 @@ pub fn measure_sites_here(case: &Case, n: usize, lab: &str, path: &Path) -> Meas
         sites,
         sites_not_measured,
         profile,
+        reserved: None,
     }
 }
 

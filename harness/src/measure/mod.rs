@@ -30,7 +30,7 @@ use crate::results::interpreters::{InterpreterLab, InterpreterRecord};
 use crate::results::metrics::{self, METRICS, MetricSpec};
 use crate::results::provenance::Provenance;
 use crate::results::{
-    CaseId, CaseRecord, FactRecord, LabRecord, Metric, Results, SCHEMA_VERSION, Source,
+    CaseId, CaseRecord, FactRecord, LabRecord, Metric, Results, SCHEMA_VERSION, Source, metric,
 };
 use binaries::{Executables, Outcome};
 
@@ -43,6 +43,7 @@ pub mod parallel;
 pub mod phases;
 pub mod progress;
 pub mod python;
+pub mod reserved;
 pub mod sites;
 pub mod sizes;
 pub mod time;
@@ -227,6 +228,8 @@ struct State<'a> {
     sites: BTreeMap<CaseId, Vec<sites::Site>>,
     /// Profiles of the cases that ask for one.
     profiles: BTreeMap<CaseId, sites::Profile>,
+    /// Bytes the allocator reserved, by case (the heap family's second pass).
+    reserved: BTreeMap<CaseId, Result<u64, String>>,
 }
 
 impl State<'_> {
@@ -253,6 +256,13 @@ impl State<'_> {
         match spec.family {
             metrics::Family::Heap => match &self.heap {
                 Stage::Done(map) => match map.get(id) {
+                    Some(Ok(_)) if spec.name == metric::RESERVED_BYTES => {
+                        match self.reserved.get(id) {
+                            Some(Ok(bytes)) => Metric::Count(*bytes),
+                            Some(Err(why)) => Metric::missing(why.clone()),
+                            None => Metric::missing("the heap family did not report it"),
+                        }
+                    }
                     Some(Ok(figures)) => heap::metric_of(figures, spec.name),
                     Some(Err(why)) => Metric::missing(why.clone()),
                     None => Metric::missing("the heap family never reached this case"),
@@ -532,6 +542,7 @@ pub fn bench(root: &Path, options: &Options) -> Result<Summary, Error> {
         interpreters: Vec::new(),
         sites: BTreeMap::new(),
         profiles: BTreeMap::new(),
+        reserved: BTreeMap::new(),
     };
     let save_checkpoint =
         |state: &State<'_>, provenance: &Provenance, stopped_in: &str| -> Result<(), Error> {
@@ -629,6 +640,7 @@ pub fn bench(root: &Path, options: &Options) -> Result<Summary, Error> {
         }
         if heap {
             state.sites = measured.sites;
+            state.reserved = measured.reserved;
             state.profiles = keep_profiles(measured.profiles, &options.out, &run_dir)?;
             state.heap = Stage::Done(measured.heap);
         }

@@ -75,6 +75,8 @@ pub struct Measured {
     /// Profiles of the cases that ask (`Case::profile`), at their largest
     /// size; `file` is dhat's file in this run's work folder until saved.
     pub profiles: BTreeMap<CaseId, crate::measure::sites::Profile>,
+    /// Bytes the allocator reserved, by case, or why they were not measured.
+    pub reserved: BTreeMap<CaseId, Result<u64, String>>,
 }
 
 /// A case's sizes in the instruction family, counted in ascending order.
@@ -292,6 +294,12 @@ impl<'a> Deterministic<'a> {
                 }
                 None => {}
             }
+            queue.measured.reserved.insert(
+                key.clone(),
+                measured.reserved.unwrap_or_else(|| {
+                    Err("the heap-case process did not measure it".to_owned())
+                }),
+            );
             match (&sites_file, measured.sites_not_measured) {
                 (None, _) => {}
                 (Some(_), _) if !item.case.live_sites => {}

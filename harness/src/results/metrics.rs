@@ -15,6 +15,8 @@ pub mod name {
     /// See [`super::METRICS`].
     pub const LIVE_BYTES: &str = "live_bytes";
     /// See [`super::METRICS`].
+    pub const RESERVED_BYTES: &str = "reserved_bytes";
+    /// See [`super::METRICS`].
     pub const TIME_NS: &str = "time_ns";
     /// See [`super::METRICS`].
     pub const INSTRUCTIONS: &str = "instructions";
@@ -62,6 +64,11 @@ pub enum Rule {
     /// Bytes retained after the output is dropped: as [`Rule::Bytes`], and
     /// going from 0 to anything always regresses (a new leak).
     Retained,
+    /// Bytes the allocator reserved: a rise beyond the reserved tolerance
+    /// (percent) and [`RESERVED_SLACK`] bytes regresses. Usable sizes
+    /// depend a little on what the process freed before the run (a block
+    /// may land in a larger free chunk), not only on the code measured.
+    Reserved,
     /// Instructions: a rise beyond the instructions tolerance (percent).
     Instructions,
     /// Wall time: disjoint intervals and a rise beyond the noise threshold;
@@ -71,6 +78,11 @@ pub enum Rule {
     /// figures such as growth steps, deterministic like counts).
     Series,
 }
+
+/// Bytes of reserved-size difference the gate always tolerates: a few of
+/// glibc's 16-byte steps, where an earlier free left a larger chunk for a
+/// block to land in.
+pub const RESERVED_SLACK: f64 = 256.0;
 
 /// The shape of a metric's value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -110,11 +122,11 @@ pub struct MetricSpec {
 ///
 /// ```
 /// use heaplab::results::metrics::{METRICS, spec};
-/// assert_eq!(METRICS.len(), 6);
+/// assert_eq!(METRICS.len(), 7);
 /// assert_eq!(spec("peak_bytes").unwrap().label, "peak B/op");
 /// assert!(spec("speed").is_none());
 /// ```
-pub const METRICS: [MetricSpec; 6] = [
+pub const METRICS: [MetricSpec; 7] = [
     MetricSpec {
         name: name::TIME_NS,
         unit: "ns",
@@ -162,6 +174,18 @@ pub const METRICS: [MetricSpec; 6] = [
         label: "peak B/op",
         total_label: "peak B",
         about: "most bytes live at once during the run (dhat; tracemalloc for CPython); where the output keeps what was built, this is memory per object",
+    },
+    MetricSpec {
+        name: name::RESERVED_BYTES,
+        unit: "bytes",
+        family: Family::Heap,
+        shown: Shown::PerOp,
+        rule: Rule::Reserved,
+        kind: Kind::Scalar,
+        export: "reserved-bytes",
+        label: "reserved B/op",
+        total_label: "reserved B",
+        about: "most bytes the allocator reserved for the run's blocks at once: glibc's usable size of each block (a request rounded up to 16-byte steps, 24 at least), summed in a second, unprofiled run; at least peak B, and not measured for CPython (tracemalloc counts requests)",
     },
     MetricSpec {
         name: name::LIVE_BYTES,

@@ -28,9 +28,10 @@ use crate::results::provenance::Provenance;
 pub const MAX_RESULTS_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Bumped on every change a reader of an older file would misread.
-/// Version 1 files (flat `lab`/`workload`/`strategy`/`n` fields, intervals
-/// as `ci_low`/`ci_high`) are read and upgraded on load.
-pub const SCHEMA_VERSION: u32 = 2;
+/// Older files are read and upgraded on load: version 1 (flat
+/// `lab`/`workload`/`strategy`/`n` fields, intervals as `ci_low`/`ci_high`)
+/// and version 2 (no `reserved_bytes`: each record gets it as not measured).
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// What an estimate's interval is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -354,7 +355,11 @@ impl Results {
             .and_then(serde_json::Value::as_u64)
         {
             Some(v) if v == u64::from(SCHEMA_VERSION) => {}
-            Some(1) => upgrade_v1(&mut value).map_err(ParseError::Malformed)?,
+            Some(1) => {
+                upgrade_v1(&mut value).map_err(ParseError::Malformed)?;
+                upgrade_v2(&mut value);
+            }
+            Some(2) => upgrade_v2(&mut value),
             Some(v) => return Err(ParseError::Version(v)),
             None => {
                 return Err(ParseError::Malformed(
@@ -527,8 +532,32 @@ fn upgrade_v1(doc: &mut serde_json::Value) -> Result<(), String> {
             }
         }
     }
-    doc["schema_version"] = json!(SCHEMA_VERSION);
+    doc["schema_version"] = json!(2);
     Ok(())
+}
+
+/// Version 2 had no `reserved_bytes`: every record, the further
+/// interpreters' included, gets it as not measured, with that reason.
+fn upgrade_v2(doc: &mut serde_json::Value) {
+    use serde_json::{Value, json};
+    fn walk(value: &mut Value) {
+        match value {
+            Value::Object(map) => {
+                if map.contains_key("id")
+                    && let Some(Value::Object(metrics)) = map.get_mut("metrics")
+                {
+                    metrics.entry(metric::RESERVED_BYTES).or_insert_with(|| {
+                        json!({"not_measured": "recorded before heaplab measured reserved bytes (results schema 2)"})
+                    });
+                }
+                map.values_mut().for_each(walk);
+            }
+            Value::Array(items) => items.iter_mut().for_each(walk),
+            _ => {}
+        }
+    }
+    walk(doc);
+    doc["schema_version"] = json!(SCHEMA_VERSION);
 }
 
 enum ParseError {
@@ -685,6 +714,30 @@ mod tests {
             panic!("an estimate");
         };
         assert_eq!(interval, Interval::Range);
+        assert!(matches!(
+            &rust.metrics[metric::RESERVED_BYTES],
+            Metric::NotMeasured { not_measured } if not_measured.contains("schema 2")
+        ));
+    }
+
+    #[test]
+    fn a_version_2_file_gets_reserved_bytes_as_not_measured() {
+        let mut doc = serde_json::to_value(example(&[("allocs", 1)])).unwrap();
+        doc["schema_version"] = serde_json::json!(2);
+        for case in doc["cases"].as_array_mut().unwrap() {
+            case["metrics"]
+                .as_object_mut()
+                .unwrap()
+                .remove(metric::RESERVED_BYTES);
+        }
+        let text = doc.to_string();
+        assert!(!text.contains(metric::RESERVED_BYTES));
+        let Ok(results) = Results::parse(&text) else {
+            panic!("a version 2 file is readable");
+        };
+        assert_eq!(results.schema_version, SCHEMA_VERSION);
+        assert_eq!(results.cases[0].metrics[metric::ALLOCS], Metric::Count(1));
+        assert!(!results.cases[0].metrics[metric::RESERVED_BYTES].is_measured());
     }
 
     #[test]
