@@ -344,7 +344,7 @@ fn a_profile_accounts_for_every_byte_and_keeps_dhats_file() {
 /// of the request plus its 8-byte size field, rounded up to 16, 32 at
 /// least, less that size field (blocks below the mmap threshold).
 fn usable(bytes: u64) -> u64 {
-    ((bytes + 8 + 15) / 16 * 16).max(32) - 8
+    ((bytes + 8).div_ceil(16) * 16).max(32) - 8
 }
 
 fn reserved_at(lab: &str, workload: &str, strategy: &str, n: usize) -> (u64, u64) {
@@ -386,6 +386,9 @@ fn reserved_bytes_are_the_requests_rounded_to_glibc_chunks() {
     // Reserved is never below requested.
     for (workload, strategy) in [("grow", "hashmap-insert"), ("small", "vec")] {
         let (peak, reserved) = reserved_at("07", workload, strategy, N);
-        assert!(reserved >= peak, "{workload}/{strategy}: {reserved} < {peak}");
+        assert!(
+            reserved >= peak,
+            "{workload}/{strategy}: {reserved} < {peak}"
+        );
     }
 }

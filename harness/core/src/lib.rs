@@ -127,6 +127,67 @@ pub struct Lab {
     pub constants: Vec<(&'static str, Constant)>,
     /// The student exercises on this lab, by number (see [`exercise`]).
     pub exercises: Vec<Exercise>,
+    /// Plots drawn from the lab's facts, Rust's and CPython's (see
+    /// [`FactPlot`]).
+    pub fact_plots: Vec<FactPlot>,
+}
+
+/// A figure drawn from facts rather than from measured cases: e.g. a
+/// container's bytes after each growth step, Rust's beside CPython's. The
+/// report draws it as `plots/<lab>-<name>.svg`, panels side by side.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FactPlot {
+    /// The file's name within the lab, e.g. `"growth"`.
+    pub name: &'static str,
+    /// What the x axis counts, e.g. `"length"`.
+    pub x_label: &'static str,
+    /// The panels, left to right.
+    pub panels: Vec<FactPanel>,
+}
+
+/// One panel of a [`FactPlot`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct FactPanel {
+    /// Its title.
+    pub title: &'static str,
+    /// What the y axis shows, with its unit.
+    pub y_label: &'static str,
+    /// Its lines.
+    pub curves: Vec<FactCurve>,
+}
+
+/// One line of a [`FactPanel`]: the facts of one source whose names are
+/// `prefix` followed by a number (the x) are its points (the value, y).
+#[derive(Debug, Clone, PartialEq)]
+pub struct FactCurve {
+    /// Legend label.
+    pub label: &'static str,
+    /// CPython's facts (drawn dashed) or Rust's.
+    pub python: bool,
+    /// The name the facts start with, e.g. `"Vec<i64> heap bytes after push #"`.
+    pub prefix: &'static str,
+}
+
+impl FactCurve {
+    /// The curve's points among `facts` (name, value), ascending x.
+    ///
+    /// ```
+    /// use heaplab_core::FactCurve;
+    /// let curve = FactCurve { label: "Vec", python: false, prefix: "bytes after push #" };
+    /// let facts = [("bytes after push #5", 64.0), ("bytes after push #1", 32.0), ("other", 1.0)];
+    /// assert_eq!(curve.points(facts), [(1.0, 32.0), (5.0, 64.0)]);
+    /// ```
+    pub fn points<'a>(&self, facts: impl IntoIterator<Item = (&'a str, f64)>) -> Vec<(f64, f64)> {
+        let mut points: Vec<(f64, f64)> = facts
+            .into_iter()
+            .filter_map(|(name, value)| {
+                let x: f64 = name.strip_prefix(self.prefix)?.trim().parse().ok()?;
+                Some((x, value))
+            })
+            .collect();
+        points.sort_by(|a, b| a.0.total_cmp(&b.0));
+        points
+    }
 }
 
 /// The value of a lab constant shared with its CPython reference.
@@ -190,7 +251,14 @@ impl Lab {
             keeps_output: Vec::new(),
             constants: Vec::new(),
             exercises: Vec::new(),
+            fact_plots: Vec::new(),
         }
+    }
+
+    /// Adds a plot of facts (see [`FactPlot`]).
+    pub fn fact_plot(mut self, plot: FactPlot) -> Self {
+        self.fact_plots.push(plot);
+        self
     }
 
     /// Adds a student exercise (see [`exercise`]).

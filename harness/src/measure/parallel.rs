@@ -296,9 +296,9 @@ impl<'a> Deterministic<'a> {
             }
             queue.measured.reserved.insert(
                 key.clone(),
-                measured.reserved.unwrap_or_else(|| {
-                    Err("the heap-case process did not measure it".to_owned())
-                }),
+                measured
+                    .reserved
+                    .unwrap_or_else(|| Err("the heap-case process did not measure it".to_owned())),
             );
             match (&sites_file, measured.sites_not_measured) {
                 (None, _) => {}

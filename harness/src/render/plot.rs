@@ -22,6 +22,8 @@ pub struct Panel {
     pub title: String,
     /// What the y axis shows, with its unit.
     pub y_label: String,
+    /// What the x axis counts (always on a log scale), e.g. `n`.
+    pub x_label: String,
     /// Logarithmic y axis (for times spanning decades) or linear from 0
     /// (for bytes, where 0 — no allocation — must be visible).
     pub log_y: bool,
@@ -93,7 +95,7 @@ fn draw_panel<'a>(
     let log_y = panel.log_y;
     chart
         .configure_mesh()
-        .x_desc("n (log scale)")
+        .x_desc(format!("{} (log scale)", panel.x_label))
         .y_desc(panel.y_label.as_str())
         .x_labels(6)
         .y_labels(8)
@@ -218,6 +220,7 @@ mod tests {
                 for &b in &awkward {
                     for log_y in [false, true] {
                         let panel = Panel {
+                            x_label: "n".to_owned(),
                             title: "t".into(),
                             y_label: "y".into(),
                             log_y,

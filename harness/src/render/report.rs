@@ -411,6 +411,7 @@ fn lab_section(
         notes.flush(md);
     }
     facts_table(md, lab);
+    fact_plots(md, lab, out)?;
     let sites = sites_markdown(results, &lab.id);
     if !sites.is_empty() {
         let _ = writeln!(md, "### Where the live bytes were allocated\n\n{sites}\n");
@@ -559,6 +560,72 @@ not measured: no `exercises.json` beside the results (`heaplab exercise referenc
 For the Python twins, allocs and bytes are the blocks and bytes the result holds (tracemalloc sees live blocks only).
 "
     );
+}
+
+/// The lab's plots of facts (see `heaplab_core::FactPlot`), drawn from
+/// this run's facts on log scales: a line per curve, CPython's dashed.
+fn fact_plots(md: &mut String, lab: &LabRecord, out: &Path) -> Result<(), Error> {
+    let Some(registered) = crate::registry::find(&lab.id) else {
+        return Ok(());
+    };
+    for fact_plot in &registered.fact_plots {
+        let panels: Vec<Panel> = fact_plot
+            .panels
+            .iter()
+            .map(|panel| Panel {
+                title: panel.title.to_owned(),
+                y_label: format!("{} (log scale)", panel.y_label),
+                x_label: fact_plot.x_label.to_owned(),
+                log_y: true,
+                series: panel
+                    .curves
+                    .iter()
+                    .enumerate()
+                    .map(|(color, curve)| Series {
+                        label: curve.label.to_owned(),
+                        points: curve
+                            .points(
+                                lab.facts
+                                    .iter()
+                                    .filter(|f| (f.source == Source::Python) == curve.python)
+                                    .map(|f| (f.name.as_str(), f.value)),
+                            )
+                            .into_iter()
+                            .filter(|(x, y)| *x > 0.0 && *y > 0.0)
+                            .collect(),
+                        dashed: curve.python,
+                        color,
+                    })
+                    .filter(|s| !s.points.is_empty())
+                    .collect(),
+            })
+            .collect();
+        let _ = writeln!(
+            md,
+            "### Facts plotted: {}
+",
+            fact_plot.name
+        );
+        if panels.iter().all(|p| p.series.is_empty()) {
+            let _ = writeln!(
+                md,
+                "Not measured: this run has none of the facts it draws.\n"
+            );
+            continue;
+        }
+        let name = format!("{}-{}.svg", lab.id, fact_plot.name);
+        let svg =
+            plot::render(&panels).map_err(|e| Error::run(format!("cannot draw {name}: {e}")))?;
+        write_atomic(&out.join(PLOTS_DIR).join(&name), svg.as_bytes())?;
+        let titles: Vec<&str> = fact_plot.panels.iter().map(|p| p.title).collect();
+        let _ = writeln!(
+            md,
+            "![{}: {}]({PLOTS_DIR}/{name})\n",
+            lab.id,
+            titles.join("; ")
+        );
+    }
+    Ok(())
 }
 
 fn facts_table(md: &mut String, lab: &LabRecord) {
@@ -721,6 +788,7 @@ fn panels(
     // bytes allocated per op (Rust only; tracemalloc has no totals).
     let memory = if keeps {
         Panel {
+            x_label: "n".to_owned(),
             title: format!("{workload}: peak bytes per op"),
             y_label: "peak bytes / n".to_owned(),
             log_y: false,
@@ -728,6 +796,7 @@ fn panels(
         }
     } else {
         Panel {
+            x_label: "n".to_owned(),
             title: format!("{workload}: bytes allocated per op (Rust)"),
             y_label: "allocated bytes / n".to_owned(),
             log_y: false,
@@ -737,6 +806,7 @@ fn panels(
     [
         memory,
         Panel {
+            x_label: "n".to_owned(),
             title: format!("{workload}: time per op"),
             y_label: "ns / n (log scale)".to_owned(),
             log_y: true,

@@ -22,7 +22,7 @@ use std::hint::black_box;
 use std::mem::{size_of, size_of_val};
 use std::rc::Rc;
 
-use heaplab_core::{Case, Fact, FixedMap, Lab};
+use heaplab_core::{Case, Fact, FactCurve, FactPanel, FactPlot, FixedMap, Lab};
 use smallvec::SmallVec;
 
 pub use smallvec;
@@ -126,6 +126,25 @@ pub fn map_growth(n: usize) -> Vec<(usize, usize)> {
         }
     }
     steps
+}
+
+/// The heap bytes of a `HashMap<i64, i64>` table of `capacity` (as
+/// [`map_growth`] reports it): hashbrown's buckets — 4 for a capacity of 3,
+/// 8 for 7, then the power of two whose 7/8 is the capacity — each with a
+/// 16-byte entry and a control byte, and a trailing group of 16 control
+/// bytes. `tests/heap_exact.rs` checks it against dhat at every resize.
+///
+/// ```
+/// assert_eq!(lab07_object_internals::map_bytes(3), 4 * 17 + 16);
+/// assert_eq!(lab07_object_internals::map_bytes(14), 16 * 17 + 16);
+/// ```
+pub fn map_bytes(capacity: usize) -> usize {
+    let buckets = if capacity < 8 {
+        capacity + 1
+    } else {
+        capacity / 7 * 8
+    };
+    buckets * (size_of::<(i64, i64)>() + 1) + 16
 }
 
 /// `grow/vec-push`: `n` values pushed into an empty `Vec`, one
@@ -402,8 +421,50 @@ pub fn facts() -> Vec<Fact> {
             cap,
             "count",
         ));
+        facts.push(Fact::new(
+            format!("HashMap<i64, i64> heap bytes after insert #{len}"),
+            map_bytes(cap),
+            "bytes",
+        ));
     }
     facts
+}
+
+/// The growth plot: a container's bytes after each growth step, Rust's
+/// heap bytes beside CPython's `sys.getsizeof`, lists and `Vec` on the
+/// left, dicts and `HashMap` on the right.
+fn growth_plot() -> FactPlot {
+    let curve = |label, python, prefix| FactCurve {
+        label,
+        python,
+        prefix,
+    };
+    FactPlot {
+        name: "growth",
+        x_label: "length",
+        panels: vec![
+            FactPanel {
+                title: "Vec<i64> against list: bytes after each growth step",
+                y_label: "bytes",
+                curves: vec![
+                    curve("Vec<i64> heap", false, "Vec<i64> heap bytes after push #"),
+                    curve("CPython list", true, "sys.getsizeof(list) after append #"),
+                ],
+            },
+            FactPanel {
+                title: "HashMap<i64, i64> against dict: bytes after each resize",
+                y_label: "bytes",
+                curves: vec![
+                    curve(
+                        "HashMap heap",
+                        false,
+                        "HashMap<i64, i64> heap bytes after insert #",
+                    ),
+                    curve("CPython dict", true, "sys.getsizeof(dict) after insert #"),
+                ],
+            },
+        ],
+    }
 }
 
 /// The lab, for the harness's registry.
@@ -416,6 +477,7 @@ pub fn lab() -> Lab {
     .claims(claims::claims())
     .facts(facts)
     .constant("GROUP", GROUP)
+    .fact_plot(growth_plot())
     .keeps("grow")
     .keeps("store")
     .keeps("small")

@@ -10,7 +10,7 @@ use std::mem::size_of;
 use std::rc::Rc;
 
 use heaplab_core::{HeapFigures, Lab, measure_heap};
-use lab07_object_internals::{GROUP, SmallGroup, map_growth, vec_growth};
+use lab07_object_internals::{GROUP, SmallGroup, map_bytes, map_growth, vec_growth};
 
 #[global_allocator]
 static ALLOC: dhat::Alloc = dhat::Alloc;
@@ -26,22 +26,6 @@ fn measure(lab: &Lab, workload: &str, strategy: &str, n: usize) -> Four {
 
 fn four(allocs: usize, bytes: usize, peak: usize) -> Four {
     (allocs as u64, bytes as u64, peak as u64, 0)
-}
-
-/// hashbrown's table for `buckets` buckets of `(i64, i64)`: the entries,
-/// one control byte per bucket and a trailing group of 16 control bytes.
-fn table_bytes(buckets: usize) -> usize {
-    buckets * size_of::<(i64, i64)>() + buckets + 16
-}
-
-/// hashbrown's bucket count for a capacity: 4 for 3, 8 for 7, then the
-/// power of two whose 7/8 is the capacity.
-fn buckets(capacity: usize) -> usize {
-    if capacity < 8 {
-        capacity + 1
-    } else {
-        capacity / 7 * 8
-    }
 }
 
 fn main() {
@@ -66,7 +50,7 @@ fn main() {
         // HashMap growth: a new table per resize, the old one freed after
         // its entries moved, so two tables are live at the moment of a resize.
         let map = map_growth(n);
-        let tables: Vec<usize> = map.iter().map(|s| table_bytes(buckets(s.1))).collect();
+        let tables: Vec<usize> = map.iter().map(|s| map_bytes(s.1)).collect();
         let peak = tables
             .windows(2)
             .map(|w| w[0] + w[1])
