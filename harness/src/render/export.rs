@@ -19,7 +19,7 @@ use crate::results::{Metric, Results, Source};
 /// let results = heaplab::results::example(&[("allocs", 3)]);
 /// let bmf = heaplab::render::export::bmf(&results);
 /// assert_eq!(bmf["00-example/w/s/1"]["allocations"]["value"], 3.0);
-/// assert_eq!(bmf["00-example/w/s/1"].as_object().unwrap().len(), 6);
+/// assert_eq!(bmf["00-example/w/s/1"].as_object().unwrap().len(), 7);
 /// ```
 pub fn bmf(results: &Results) -> Value {
     let mut doc = Map::new();
