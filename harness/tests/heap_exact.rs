@@ -315,6 +315,53 @@ fn a_warm_slab_churns_without_allocating_and_a_box_pool_allocates_each_insertion
     assert_eq!(figures.bytes, (N * size_of::<BoxNode>()) as u64);
 }
 
+#[test]
+fn a_slab_grows_like_a_vec_of_its_entries() {
+    use lab10_arenas_and_slabs::IndexNode;
+    // A slab entry is the node and the word that tells vacant from
+    // occupied; the entries live in a Vec that grows by doubling.
+    let entry = (size_of::<IndexNode>() + size_of::<usize>()) as u64;
+    let mut entries: Vec<[usize; 3]> = Vec::new();
+    let mut capacities = Vec::new();
+    for _ in 0..N {
+        let before = entries.capacity();
+        entries.push([0; 3]);
+        if entries.capacity() != before {
+            capacities.push(entries.capacity() as u64);
+        }
+    }
+    assert_eq!(size_of::<[usize; 3]>() as u64, entry);
+    assert_eq!(
+        measure("10", "build", "slab"),
+        HeapFigures {
+            allocs: capacities.len() as u64,
+            bytes: entry * capacities.iter().sum::<u64>(),
+            peak_bytes: entry * capacities.last().unwrap(),
+            live_bytes: 0
+        }
+    );
+}
+
+#[test]
+fn a_bumpalo_churn_adds_only_the_chunks_its_new_nodes_need() {
+    use lab10_arenas_and_slabs::{ArenaNode, bump_chunks, bump_requested_bytes, positions};
+    // The warm pool's n nodes are setup; the churn's n new nodes continue
+    // in the same arena, and nothing is ever freed until the pool goes.
+    let node = size_of::<ArenaNode>();
+    let churned = positions(N).len();
+    let (before, after) = (bump_chunks(N, node), bump_chunks(N + churned, node));
+    let bytes = (bump_requested_bytes(after) - bump_requested_bytes(before)) as u64;
+    assert_eq!(
+        measure("10", "churn", "bumpalo"),
+        HeapFigures {
+            allocs: (after - before) as u64,
+            bytes,
+            peak_bytes: bytes,
+            live_bytes: bytes
+        }
+    );
+}
+
 /// Profiles (`Case::profile`): every byte the case allocated is on one of
 /// its call stacks, the top site is the line that renders a fresh line per
 /// record (n blocks of LINE_CAPACITY), and dhat's own file is kept for the
