@@ -85,6 +85,7 @@ pub fn claims() -> [Claim; 5] {
         .python_fact("array, getsizeof", "sys.getsizeof(array('i', range(1000)))")
         .rust_per("Vec<i32>, bytes per number", "store/vec-i32", At::Largest, "peak_bytes")
         .rust_per("Vec<Box<i32>>, bytes per number", "store/vec-box-i32", At::Largest, "peak_bytes")
+        .rust_per("Vec<Box<i32>>, reserved bytes per number", "store/vec-box-i32", At::Largest, "reserved_bytes")
         .method("sys.getsizeof counts a list's slots, not the int objects they point to, so it shows a list of 1 000 ints at about twice an array's size; tracemalloc, counting the ints too, shows the real ratio")
         .rule(array_compact),
     ]
@@ -212,13 +213,14 @@ fn array_compact(f: &Figures) -> Result<Judgement, Missing> {
         f.get("list, bytes per number")?,
     );
     let (list_shallow, array_shallow) = (f.get("list, getsizeof")?, f.get("array, getsizeof")?);
-    let (packed, boxed) = (
+    let (packed, boxed, reserved) = (
         f.get("Vec<i32>, bytes per number")?,
         f.get("Vec<Box<i32>>, bytes per number")?,
+        f.get("Vec<Box<i32>>, reserved bytes per number")?,
     );
     let ratio = list / array;
     let says = format!(
-        "a number costs {} bytes in array('i') and {} in a list of ints ({ratio:.1}×); sys.getsizeof alone says {:.1}× ({} against {} bytes for 1 000); Rust: {} bytes in a Vec<i32>, {} in a Vec<Box<i32>>",
+        "a number costs {} bytes in array('i') and {} in a list of ints ({ratio:.1}×); sys.getsizeof alone says {:.1}× ({} against {} bytes for 1 000); Rust: {} bytes in a Vec<i32>, {} asked and {} reserved by malloc in a Vec<Box<i32>>",
         num(array),
         num(list),
         list_shallow / array_shallow,
@@ -226,6 +228,7 @@ fn array_compact(f: &Figures) -> Result<Judgement, Missing> {
         num(array_shallow),
         num(packed),
         num(boxed),
+        num(reserved),
     );
     let short = format!("list {ratio:.1}× array");
     let judged = if ratio >= FAR_MORE {
@@ -363,13 +366,14 @@ mod tests {
                 ("array, getsizeof", 4080.0),
                 ("Vec<i32>, bytes per number", 4.0),
                 ("Vec<Box<i32>>, bytes per number", 12.0),
+                ("Vec<Box<i32>>, reserved bytes per number", 32.0),
             ]
         };
         assert_eq!(verdict_on(&claims, 24, &figures(36.0)), Verdict::Holds);
         assert_eq!(verdict_on(&claims, 24, &figures(8.0)), Verdict::Nuance);
         assert_eq!(verdict_on(&claims, 24, &figures(5.0)), Verdict::DoesNotHold);
         assert_eq!(
-            verdict_on(&claims, 24, &figures(36.0)[..5]),
+            verdict_on(&claims, 24, &figures(36.0)[..6]),
             Verdict::NotMeasured
         );
     }
