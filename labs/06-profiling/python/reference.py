@@ -309,10 +309,7 @@ def facts():
         ("compare_to: lines that grew between the two phases", grew, "count"),
         ("compare_to: lines that shrank between the two phases", shrank, "count"),
         ("compare_to: top line's growth", top, "bytes"),
-        *(
-            (f"compare_to: growth on {label}", by_owner[name], "bytes")
-            for name, label in PHASE_TWO_LINES.items()
-        ),
+        *((f"compare_to: growth on {label}", by_owner[name], "bytes") for name, label in PHASE_TWO_LINES.items()),
         ("compare_to: size_diff over the program's lines", total, "bytes"),
         ("tracemalloc: traced memory's growth between the two phases", traced_growth, "bytes"),
         ("sys.getsizeof(pairs dict), n = DEEP_N", sys.getsizeof(pairs), "bytes"),
