@@ -61,6 +61,19 @@ mod tests {
     use super::*;
 
     #[test]
+    fn every_snapshot_diff_pairs_two_live_sites_cases_of_its_lab() {
+        for lab in labs() {
+            for diff in &lab.snapshot_diffs {
+                if let Err(why) = diff.check(lab) {
+                    panic!("lab {}: {why}", lab.id);
+                }
+            }
+        }
+        let lab06 = find("06").expect("lab 06 registered");
+        assert_eq!(lab06.snapshot_diffs.len(), 1, "lab 06 diffs its two phases");
+    }
+
+    #[test]
     fn every_folder_under_labs_is_registered_under_its_own_name() {
         let root = crate::measure::workspace_root();
         let mut folders: Vec<String> = std::fs::read_dir(root.join("labs"))

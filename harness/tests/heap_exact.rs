@@ -254,6 +254,35 @@ fn live_sites_add_up_to_live_bytes_and_name_the_labs_lines() {
     );
 }
 
+/// A snapshot diff (`Lab::snapshot_diff`): lab 06's second snapshot minus
+/// its first, line by line, totals exactly the two cases' live bytes
+/// difference; the list grown in place stays one block on its first line.
+#[test]
+fn a_snapshot_diff_totals_the_live_bytes_difference_line_by_line() {
+    use heaplab::measure::sites::diff;
+    let (first, _, _first_dir) = measure_with_sites("06", "snapshot", "first-phase");
+    let (both, _, _both_dir) = measure_with_sites("06", "snapshot", "both-phases");
+    let d = diff(&first.sites, &both.sites);
+    assert_eq!(
+        d.total(),
+        both.figures.live_bytes as i64 - first.figures.live_bytes as i64
+    );
+    assert_eq!(
+        (d.before_bytes, d.after_bytes),
+        (first.figures.live_bytes, both.figures.live_bytes)
+    );
+    assert!(d.shrank.is_empty(), "{:?}", d.shrank);
+    let list = d
+        .grew
+        .iter()
+        .find(|g| g.place.ends_with(" in int_list"))
+        .unwrap_or_else(|| panic!("the list's line grew: {:?}", d.grew));
+    let ints = (N * size_of::<u64>()) as i64;
+    assert_eq!((list.bytes(), list.blocks()), (ints, 0));
+    // The dict's table and its texts, the rows and their outer list.
+    assert_eq!(d.grew.len(), 5, "{:?}", d.grew);
+}
+
 #[test]
 fn a_box_list_is_one_allocation_per_node_and_a_sized_vec_is_one() {
     use lab10_arenas_and_slabs::{BoxNode, IndexNode};

@@ -130,6 +130,9 @@ pub struct Lab {
     /// Plots drawn from the lab's facts, Rust's and CPython's (see
     /// [`FactPlot`]).
     pub fact_plots: Vec<FactPlot>,
+    /// Pairs of live-sites cases that are two snapshots of one program
+    /// (see [`Lab::snapshot_diff`]), in the order the report shows them.
+    pub snapshot_diffs: Vec<SnapshotDiff>,
 }
 
 /// A figure drawn from facts rather than from measured cases: e.g. a
@@ -252,6 +255,7 @@ impl Lab {
             constants: Vec::new(),
             exercises: Vec::new(),
             fact_plots: Vec::new(),
+            snapshot_diffs: Vec::new(),
         }
     }
 
@@ -363,6 +367,61 @@ impl Lab {
         self
     }
 
+    /// Declares that two cases of `workload` are two snapshots of one
+    /// program, heaplab's answer to tracemalloc's `compare_to`: `after`
+    /// runs the same first phase as `before` (through the same functions,
+    /// so the same lines allocate), then a second one. Both record their
+    /// live sites ([`Case::show_live_sites`]); the harness subtracts the
+    /// first snapshot's live bytes per line from the second's and reports
+    /// the lines that grew.
+    ///
+    /// # Panics
+    ///
+    /// Panics unless both cases are already registered (call it after
+    /// [`Lab::cases`]) and both show their live sites: without them there
+    /// is nothing to subtract.
+    ///
+    /// ```
+    /// use heaplab_core::{Case, Lab};
+    /// /// Sizes for this example.
+    /// const SIZES: &[usize] = &[10];
+    /// let lab = Lab::new("00-x", "x", "x")
+    ///     .cases([
+    ///         Case::new("phases", "first", SIZES, |n| n, |n: usize| vec![0u8; n]).show_live_sites(),
+    ///         Case::new("phases", "both", SIZES, |n| n, |n: usize| (vec![0u8; n], vec![1u8; n])).show_live_sites(),
+    ///     ])
+    ///     .snapshot_diff("phases", "first", "both");
+    /// assert_eq!(lab.snapshot_diffs[0].after, "both");
+    /// ```
+    ///
+    /// ```should_panic
+    /// use heaplab_core::{Case, Lab};
+    /// // The second case does not record its live sites.
+    /// Lab::new("00-x", "x", "x")
+    ///     .cases([
+    ///         Case::new("phases", "first", &[10], |n| n, |n: usize| n).show_live_sites(),
+    ///         Case::new("phases", "both", &[10], |n| n, |n: usize| n),
+    ///     ])
+    ///     .snapshot_diff("phases", "first", "both");
+    /// ```
+    pub fn snapshot_diff(
+        mut self,
+        workload: &'static str,
+        before: &'static str,
+        after: &'static str,
+    ) -> Self {
+        let diff = SnapshotDiff {
+            workload,
+            before,
+            after,
+        };
+        if let Err(why) = diff.check(&self) {
+            panic!("lab {}: {why}", self.id);
+        }
+        self.snapshot_diffs.push(diff);
+        self
+    }
+
     /// The case for `workload` and `strategy`, if registered.
     ///
     /// ```
@@ -397,6 +456,66 @@ impl Lab {
             }
         }
         seen
+    }
+}
+
+/// Two live-sites cases of one workload declared as two snapshots of one
+/// program (see [`Lab::snapshot_diff`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SnapshotDiff {
+    /// The workload both cases belong to.
+    pub workload: &'static str,
+    /// The strategy of the first snapshot: the first phase alone.
+    pub before: &'static str,
+    /// The strategy of the second snapshot: the first phase, then a second.
+    pub after: &'static str,
+}
+
+impl SnapshotDiff {
+    /// Why this pair cannot be diffed in `lab`: a case missing, a case that
+    /// does not record its live sites, their sizes differing (the sites are
+    /// taken at each case's largest size), or the same case twice.
+    ///
+    /// # Errors
+    ///
+    /// The first problem found, as a sentence.
+    ///
+    /// ```
+    /// use heaplab_core::{Case, Lab, SnapshotDiff};
+    /// let lab = Lab::new("00-x", "x", "x")
+    ///     .cases([Case::new("phases", "first", &[10], |n| n, |n: usize| n).show_live_sites()]);
+    /// let diff = SnapshotDiff { workload: "phases", before: "first", after: "both" };
+    /// assert_eq!(diff.check(&lab).unwrap_err(), "snapshot diff phases/first → phases/both: no case phases/both");
+    /// ```
+    pub fn check(&self, lab: &Lab) -> Result<(), String> {
+        let pair = format!(
+            "snapshot diff {w}/{} → {w}/{}",
+            self.before,
+            self.after,
+            w = self.workload
+        );
+        if self.before == self.after {
+            return Err(format!("{pair}: a snapshot diffed with itself"));
+        }
+        let mut sizes = Vec::new();
+        for strategy in [self.before, self.after] {
+            let case = lab
+                .find(self.workload, strategy)
+                .ok_or_else(|| format!("{pair}: no case {}/{strategy}", self.workload))?;
+            if !case.live_sites {
+                return Err(format!(
+                    "{pair}: case {}/{strategy} does not show its live sites (Case::show_live_sites)",
+                    self.workload
+                ));
+            }
+            sizes.push(case.sizes);
+        }
+        if sizes[0] != sizes[1] {
+            return Err(format!(
+                "{pair}: the two cases have different sizes, so their live sites are not taken at the same n"
+            ));
+        }
+        Ok(())
     }
 }
 

@@ -329,6 +329,15 @@ impl State<'_> {
                 python_not_measured,
                 keeps_output: lab.keeps_output.iter().map(|w| (*w).to_owned()).collect(),
                 python_timing,
+                snapshot_diffs: lab
+                    .snapshot_diffs
+                    .iter()
+                    .map(|d| crate::results::SnapshotDiffRecord {
+                        workload: d.workload.to_owned(),
+                        before: d.before.to_owned(),
+                        after: d.after.to_owned(),
+                    })
+                    .collect(),
             });
         }
         let mut results = Results {

@@ -11,8 +11,9 @@
 //!
 //! Two users: an exercise's verdict (which lines of your file allocated
 //! what) and the heap family's live sites of a case that asks for them
-//! (`Case::show_live_sites`: where a leak was allocated, heaplab's answer
-//! to tracemalloc's snapshot diff).
+//! (`Case::show_live_sites`: where a leak was allocated), and [`diff`] of
+//! two such cases declared as two snapshots of one program
+//! (`Lab::snapshot_diff`): heaplab's answer to tracemalloc's `compare_to`.
 
 use std::collections::BTreeMap;
 use std::path::{Component, Path};
@@ -306,4 +307,188 @@ fn credited(dhat: &Dhat, credit: Credit) -> Vec<Site> {
     let mut sites: Vec<Site> = by_place.into_values().collect();
     sites.sort_by(|a, b| b.bytes.cmp(&a.bytes).then(a.place.cmp(&b.place)));
     sites
+}
+
+/// One line's live bytes and blocks in two snapshots of one program.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Growth {
+    /// The line, as [`Site::place`] names it.
+    pub place: String,
+    /// Bytes from there live in the first snapshot (0 when absent).
+    pub before_bytes: u64,
+    /// Bytes from there live in the second snapshot (0 when absent).
+    pub after_bytes: u64,
+    /// Blocks from there live in the first snapshot.
+    pub before_blocks: u64,
+    /// Blocks from there live in the second snapshot.
+    pub after_blocks: u64,
+}
+
+impl Growth {
+    /// Live bytes gained between the snapshots (negative: freed).
+    pub fn bytes(&self) -> i64 {
+        self.after_bytes as i64 - self.before_bytes as i64
+    }
+
+    /// Live blocks gained between the snapshots (negative: freed). A block
+    /// grown by `realloc` stays one block, credited by dhat to the line
+    /// that first allocated it.
+    pub fn blocks(&self) -> i64 {
+        self.after_blocks as i64 - self.before_blocks as i64
+    }
+}
+
+/// What changed, line by line, between two snapshots of live sites.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diff {
+    /// The lines whose live bytes grew, largest growth first (ties by place).
+    pub grew: Vec<Growth>,
+    /// The lines whose live bytes shrank (some or all freed), largest loss first.
+    pub shrank: Vec<Growth>,
+    /// How many lines held the same live bytes in both.
+    pub same: usize,
+    /// Live bytes of the first snapshot, over all its lines.
+    pub before_bytes: u64,
+    /// Live bytes of the second snapshot, over all its lines.
+    pub after_bytes: u64,
+}
+
+impl Diff {
+    /// The second snapshot's live bytes minus the first's: the sum of every
+    /// line's growth, those that shrank included.
+    pub fn total(&self) -> i64 {
+        self.after_bytes as i64 - self.before_bytes as i64
+    }
+}
+
+/// The live sites of snapshot `after` minus those of snapshot `before`,
+/// by line: tracemalloc's `compare_to(..., 'lineno')` on dhat's figures.
+/// A line counts when it had live bytes in either snapshot (a line whose
+/// blocks were all freed before each snapshot was in neither, as in a
+/// tracemalloc snapshot, which holds live blocks only).
+///
+/// ```
+/// use heaplab::measure::sites::{Site, diff};
+/// let site = |place: &str, live_bytes, live_blocks| Site {
+///     place: place.into(), blocks: live_blocks, bytes: live_bytes,
+///     live_blocks, live_bytes, peak_bytes: live_bytes,
+/// };
+/// let before = [site("src/lib.rs:9 in int_list", 800, 1), site("src/lib.rs:4 in scratch", 64, 1)];
+/// let after = [
+///     site("src/lib.rs:9 in int_list", 1_600, 1),
+///     site("src/lib.rs:12 in str_dict", 2_000, 10),
+///     site("src/lib.rs:4 in scratch", 0, 0),
+/// ];
+/// let d = diff(&before, &after);
+/// let grew: Vec<(&str, i64, i64)> = d.grew.iter().map(|g| (g.place.as_str(), g.bytes(), g.blocks())).collect();
+/// assert_eq!(grew, [("src/lib.rs:12 in str_dict", 2_000, 10), ("src/lib.rs:9 in int_list", 800, 0)]);
+/// assert_eq!((d.shrank.len(), d.shrank[0].bytes(), d.same), (1, -64, 0));
+/// assert_eq!(d.total(), 3_600 - 864);
+/// assert_eq!(d.total(), d.grew.iter().chain(&d.shrank).map(|g| g.bytes()).sum::<i64>());
+/// ```
+pub fn diff(before: &[Site], after: &[Site]) -> Diff {
+    let mut lines: BTreeMap<&str, Growth> = BTreeMap::new();
+    let blank = |place: &str| Growth {
+        place: place.to_owned(),
+        before_bytes: 0,
+        after_bytes: 0,
+        before_blocks: 0,
+        after_blocks: 0,
+    };
+    for s in before {
+        let g = lines.entry(&s.place).or_insert_with(|| blank(&s.place));
+        g.before_bytes += s.live_bytes;
+        g.before_blocks += s.live_blocks;
+    }
+    for s in after {
+        let g = lines.entry(&s.place).or_insert_with(|| blank(&s.place));
+        g.after_bytes += s.live_bytes;
+        g.after_blocks += s.live_blocks;
+    }
+    let mut d = Diff {
+        grew: Vec::new(),
+        shrank: Vec::new(),
+        same: 0,
+        before_bytes: before.iter().map(|s| s.live_bytes).sum(),
+        after_bytes: after.iter().map(|s| s.live_bytes).sum(),
+    };
+    for g in lines.into_values() {
+        match g.after_bytes.cmp(&g.before_bytes) {
+            std::cmp::Ordering::Greater => d.grew.push(g),
+            std::cmp::Ordering::Less => d.shrank.push(g),
+            // Live in neither snapshot: not a line of either.
+            std::cmp::Ordering::Equal if g.after_bytes == 0 && g.after_blocks == 0 => {}
+            std::cmp::Ordering::Equal => d.same += 1,
+        }
+    }
+    // Largest growth first, largest loss first; the BTreeMap gave place order for ties.
+    d.grew.sort_by_key(|g| std::cmp::Reverse(g.bytes()));
+    d.shrank.sort_by_key(|g| g.bytes());
+    d
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site(place: &str, live_bytes: u64, live_blocks: u64) -> Site {
+        Site {
+            place: place.to_owned(),
+            blocks: live_blocks + 1,
+            bytes: live_bytes + 8,
+            live_blocks,
+            live_bytes,
+            peak_bytes: live_bytes,
+        }
+    }
+
+    #[test]
+    fn a_diff_lists_the_lines_that_grew_and_its_total_is_the_live_bytes_difference() {
+        let before = [
+            site("src/lib.rs:93 in int_list", 8_000, 1),
+            site("src/lib.rs:50 in kept", 24, 1),
+            site("src/lib.rs:60 in scratch", 0, 0),
+        ];
+        let after = [
+            site("src/lib.rs:93 in int_list", 16_000, 1),
+            site("src/lib.rs:107 in str_dict", 6_000, 1),
+            site("src/lib.rs:106 in {closure#0}", 6_000, 100),
+            site("src/lib.rs:50 in kept", 24, 1),
+            site("src/lib.rs:60 in scratch", 0, 0),
+            site("src/lib.rs:70 in temp", 0, 0),
+        ];
+        let d = diff(&before, &after);
+        let grew: Vec<(&str, u64, u64, i64, i64)> = d
+            .grew
+            .iter()
+            .map(|g| {
+                (
+                    g.place.as_str(),
+                    g.before_bytes,
+                    g.after_bytes,
+                    g.bytes(),
+                    g.blocks(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            grew,
+            [
+                ("src/lib.rs:93 in int_list", 8_000, 16_000, 8_000, 0),
+                ("src/lib.rs:106 in {closure#0}", 0, 6_000, 6_000, 100),
+                ("src/lib.rs:107 in str_dict", 0, 6_000, 6_000, 1),
+            ]
+        );
+        // Lines live in neither snapshot are in neither; `kept` stayed.
+        assert_eq!((d.shrank.len(), d.same), (0, 1));
+        assert_eq!((d.before_bytes, d.after_bytes), (8_024, 28_024));
+        assert_eq!(d.total(), 20_000);
+
+        // The other way round, every line that grew shrank.
+        let back = diff(&after, &before);
+        assert!(back.grew.is_empty());
+        assert_eq!(back.shrank.len(), 3);
+        assert_eq!(back.shrank[0].bytes(), -8_000);
+        assert_eq!(back.total(), -20_000);
+    }
 }

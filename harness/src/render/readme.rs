@@ -32,6 +32,10 @@
 //!   size, `sys.getsizeof` on this interpreter), NAME being the rest of the
 //!   line, exactly as the facts table names it.
 //! * `facts LAB [rust|python]`: the lab's facts as a table.
+//! * `sites LAB`: the live allocation sites of the lab's cases that ask
+//!   for them; `diff LAB`: what grew between the lab's two snapshots of
+//!   one program (`Lab::snapshot_diff`), or why it was not measured;
+//!   `profile LAB/WORKLOAD/STRATEGY`: a profiled case's top sites.
 //! * `run`: which run the figures come from: its directory, command,
 //!   commit and machine.
 //!
@@ -231,9 +235,10 @@ fn render(spec: &str, results: &Results) -> Result<String, String> {
         "facts" => facts(&words, results),
         "claims" => claims(&words, results),
         "sites" => sites(&words, results),
+        "diff" => diff(&words, results),
         "profile" => profile(&words, results),
         other => Err(format!(
-            "unknown block kind {other:?} (table, value, fact, facts, claims, sites, profile, run) or unexpected parameters"
+            "unknown block kind {other:?} (table, value, fact, facts, claims, sites, diff, profile, run) or unexpected parameters"
         )),
     }
 }
@@ -539,6 +544,24 @@ fn sites(words: &[&str], results: &Results) -> Result<String, String> {
     Ok(md)
 }
 
+/// `diff LAB`: the snapshot diffs the lab declares, what grew between two
+/// snapshots of one program (see [`crate::render::report::diff_markdown`]).
+fn diff(words: &[&str], results: &Results) -> Result<String, String> {
+    let [query] = words else {
+        return Err("expected: diff LAB".to_owned());
+    };
+    let lab = lab(results, query)?;
+    let md = crate::render::report::diff_markdown(results, &lab.id);
+    if md.is_empty() {
+        // Results from before the lab declared its snapshots.
+        return Ok(format!(
+            "Snapshot diff not measured in this run (lab {}).",
+            lab.id
+        ));
+    }
+    Ok(md)
+}
+
 /// `profile LAB/WORKLOAD/STRATEGY`: that case's top allocation sites (see
 /// [`crate::render::report::profile_markdown`]).
 fn profile(words: &[&str], results: &Results) -> Result<String, String> {
@@ -653,6 +676,7 @@ mod tests {
             python_not_measured: None,
             keeps_output: Vec::new(),
             python_timing: None,
+            snapshot_diffs: Vec::new(),
         });
         results
     }
@@ -707,6 +731,30 @@ mod tests {
         );
         let missing = "<!-- heaplab:fact 00 rust sys.getsizeof(object()) -->?<!-- /heaplab -->";
         assert!(fill(missing, &r).is_err());
+    }
+
+    #[test]
+    fn a_diff_block_says_not_measured_without_the_snapshots() {
+        let mut r = results();
+        let block = "<!-- heaplab:diff 00 -->\n<!-- /heaplab -->";
+        assert!(
+            fill(block, &r)
+                .unwrap()
+                .contains("\nSnapshot diff not measured in this run (lab 00-example).\n")
+        );
+        r.labs[0]
+            .snapshot_diffs
+            .push(crate::results::SnapshotDiffRecord {
+                workload: "w".into(),
+                before: "s".into(),
+                after: "t".into(),
+            });
+        let filled = fill(block, &r).unwrap();
+        assert!(
+            filled.contains("`w/s` → `w/t`: not measured in this run: no live sites of `w/s`."),
+            "{filled}"
+        );
+        assert!(fill("<!-- heaplab:diff -->\n<!-- /heaplab -->", &r).is_err());
     }
 
     #[test]

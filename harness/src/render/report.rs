@@ -416,6 +416,10 @@ fn lab_section(
     if !sites.is_empty() {
         let _ = writeln!(md, "### Where the live bytes were allocated\n\n{sites}\n");
     }
+    let diffs = diff_markdown(results, &lab.id);
+    if !diffs.is_empty() {
+        let _ = writeln!(md, "### What grew between two snapshots\n\n{diffs}\n");
+    }
     for (id, profile) in results.profiles.iter().filter(|(id, _)| id.lab == lab.id) {
         let flame = format!("{}-{}-{}-flame.svg", id.lab, id.workload, id.strategy);
         let svg = flame_graph(id, profile)?;
@@ -697,6 +701,166 @@ pub fn sites_markdown(results: &Results, lab: &str) -> String {
         tables.push(md);
     }
     tables.join("\n\n")
+}
+
+/// The live-sites records of `lab/workload/strategy` in `results`: its
+/// sites at the largest size that has them, and that size.
+fn snapshot_sites<'r>(
+    results: &'r Results,
+    lab: &str,
+    workload: &str,
+    strategy: &str,
+) -> Option<(u64, &'r [crate::measure::sites::Site])> {
+    results
+        .sites
+        .iter()
+        .filter(|(id, _)| id.lab == lab && id.workload == workload && id.strategy == strategy)
+        .max_by_key(|(id, _)| id.n)
+        .map(|(id, sites)| (id.n, sites.as_slice()))
+}
+
+/// A whole number of bytes or blocks with its sign (`+800`, `-64`, `0`).
+fn signed(v: i64) -> String {
+    if v > 0 {
+        format!("+{}", number(v as f64))
+    } else {
+        number(v as f64)
+    }
+}
+
+/// One declared snapshot diff, or why it cannot be shown.
+fn one_diff(results: &Results, lab: &str, d: &crate::results::SnapshotDiffRecord) -> String {
+    let w = &d.workload;
+    let head = format!("`{w}/{}` → `{w}/{}`", d.before, d.after);
+    let not_measured = |why: String| format!("{head}: not measured in this run: {why}.");
+    let snapshot = |strategy: &str| {
+        snapshot_sites(results, lab, w, strategy)
+            .ok_or_else(|| format!("no live sites of `{w}/{strategy}`"))
+    };
+    let ((n, before), (after_n, after)) = match (snapshot(&d.before), snapshot(&d.after)) {
+        (Ok(b), Ok(a)) => (b, a),
+        (Err(why), _) | (_, Err(why)) => return not_measured(why),
+    };
+    if n != after_n {
+        return not_measured(format!(
+            "the two snapshots were taken at different sizes (n = {} and {})",
+            number(n as f64),
+            number(after_n as f64)
+        ));
+    }
+    let diff = crate::measure::sites::diff(before, after);
+    // Honesty: each snapshot's lines add up to its case's own live bytes,
+    // so the diff's total is the two cases' difference.
+    for (strategy, sum) in [(&d.before, diff.before_bytes), (&d.after, diff.after_bytes)] {
+        let id = crate::results::CaseId::new(lab, w, strategy, n);
+        let live = results
+            .find(&id, Source::Rust)
+            .and_then(|r| r.value(metric::LIVE_BYTES));
+        if live != Some(sum as f64) {
+            return not_measured(format!(
+                "the live sites of `{w}/{strategy}` add up to {} bytes, its live bytes are {}",
+                number(sum as f64),
+                live.map_or_else(|| "not measured".to_owned(), number)
+            ));
+        }
+    }
+    let mut md = format!(
+        "{head} at n = {}: live bytes {} → {} ({} bytes)",
+        number(n as f64),
+        number(diff.before_bytes as f64),
+        number(diff.after_bytes as f64),
+        signed(diff.total())
+    );
+    if !diff.grew.is_empty() {
+        md.push_str(
+            ":\n\n| allocated at | live bytes before | live bytes after | growth | live blocks growth |\n| --- | ---: | ---: | ---: | ---: |",
+        );
+        for g in &diff.grew {
+            let _ = write!(
+                md,
+                "\n| `{}` | {} | {} | {} | {} |",
+                g.place.replace('|', "\\|"),
+                number(g.before_bytes as f64),
+                number(g.after_bytes as f64),
+                signed(g.bytes()),
+                signed(g.blocks())
+            );
+        }
+        md.push_str("\n\n");
+    } else {
+        md.push_str(". ");
+    }
+    let lines = |k: usize| if k == 1 { "line" } else { "lines" };
+    let grown: i64 = diff.grew.iter().map(|g| g.bytes()).sum();
+    let lost: i64 = diff.shrank.iter().map(|g| g.bytes()).sum();
+    let _ = write!(
+        md,
+        "{} {} grew ({} bytes), {} shrank ({} bytes), {} stayed the same.",
+        diff.grew.len(),
+        lines(diff.grew.len()),
+        signed(grown),
+        diff.shrank.len(),
+        signed(lost),
+        diff.same
+    );
+    md
+}
+
+/// The snapshot diffs lab `lab` declares (`Lab::snapshot_diff`), one per
+/// pair (no final newline): for every line of the lab's crate with live
+/// bytes in either snapshot, the bytes before and after, the lines that
+/// grew largest first, and how many shrank or stayed — heaplab's
+/// `compare_to`. A pair whose sites are absent, taken at different sizes,
+/// or do not add up to their cases' live bytes shows "not measured in this
+/// run" and why. Empty when the lab declares none in these results.
+///
+/// ```
+/// use heaplab::measure::sites::Site;
+/// use heaplab::results::{CaseId, LabRecord, Metric, SnapshotDiffRecord, example, metric};
+/// let mut results = example(&[("live_bytes", 800)]);
+/// results.cases[0].id = CaseId::new("00-example", "phases", "first", 100);
+/// let mut second = results.cases[0].clone();
+/// second.id.strategy = "both".into();
+/// second.metrics.insert(metric::LIVE_BYTES.into(), Metric::Count(2_600));
+/// results.cases.push(second);
+/// results.labs.push(LabRecord {
+///     id: "00-example".into(), title: "t".into(), section: "s".into(), claims: vec![],
+///     facts: vec![], python_counterparts: Default::default(), python_not_measured: None,
+///     keeps_output: vec![], python_timing: None,
+///     snapshot_diffs: vec![SnapshotDiffRecord { workload: "phases".into(), before: "first".into(), after: "both".into() }],
+/// });
+/// let md = heaplab::render::report::diff_markdown(&results, "00-example");
+/// assert!(md.contains("not measured in this run: no live sites of `phases/first`"), "{md}");
+///
+/// let site = |place: &str, live_bytes, live_blocks| Site {
+///     place: place.into(), blocks: live_blocks, bytes: live_bytes, live_blocks, live_bytes, peak_bytes: live_bytes,
+/// };
+/// results.sites.insert(CaseId::new("00-example", "phases", "first", 100), vec![site("src/lib.rs:9 in int_list", 800, 1)]);
+/// results.sites.insert(CaseId::new("00-example", "phases", "both", 100), vec![
+///     site("src/lib.rs:9 in int_list", 1_600, 1),
+///     site("src/lib.rs:12 in str_dict", 1_000, 10),
+/// ]);
+/// let md = heaplab::render::report::diff_markdown(&results, "00-example");
+/// assert!(md.starts_with("`phases/first` → `phases/both` at n = 100: live bytes 800 → 2,600 (+1,800 bytes)"), "{md}");
+/// assert!(md.contains("| `src/lib.rs:12 in str_dict` | 0 | 1,000 | +1,000 | +10 |\n| `src/lib.rs:9 in int_list` | 800 | 1,600 | +800 | 0 |"), "{md}");
+/// assert!(md.ends_with("2 lines grew (+1,800 bytes), 0 shrank (0 bytes), 0 stayed the same."), "{md}");
+///
+/// // Sites that do not add up to the case's own live bytes are not shown.
+/// results.cases[1].metrics.insert(metric::LIVE_BYTES.into(), Metric::Count(2_000));
+/// let md = heaplab::render::report::diff_markdown(&results, "00-example");
+/// assert!(md.contains("not measured in this run: the live sites of `phases/both` add up to 2,600 bytes, its live bytes are 2,000"), "{md}");
+/// assert!(heaplab::render::report::diff_markdown(&results, "02-refcount").is_empty());
+/// ```
+pub fn diff_markdown(results: &Results, lab: &str) -> String {
+    let Some(record) = results.labs.iter().find(|l| l.id == lab) else {
+        return String::new();
+    };
+    record
+        .snapshot_diffs
+        .iter()
+        .map(|d| one_diff(results, lab, d))
+        .collect::<Vec<_>>()
+        .join("\n\n")
 }
 
 /// Facts as a Markdown table (no final newline): the report's and the

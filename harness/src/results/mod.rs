@@ -247,6 +247,23 @@ pub struct LabRecord {
     /// collector's state), as it said; `None` when it did not run.
     #[serde(default)]
     pub python_timing: Option<String>,
+    /// Pairs of its cases declared as two snapshots of one program
+    /// (`Lab::snapshot_diff`), whose live sites the report subtracts.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub snapshot_diffs: Vec<SnapshotDiffRecord>,
+}
+
+/// Two cases of a lab's workload that are two snapshots of one program
+/// (`Lab::snapshot_diff`): `after` runs `before`'s phase, then another.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SnapshotDiffRecord {
+    /// The workload of both cases.
+    pub workload: String,
+    /// The first snapshot's strategy.
+    pub before: String,
+    /// The second snapshot's strategy.
+    pub after: String,
 }
 
 /// A whole run.

@@ -10,12 +10,18 @@ Cases, named as in the Rust lab:
   (int-list, str-dict, nested);
 * scratch: n records rendered into a fresh LINE_CAPACITY-byte buffer each
   (fresh-line), or into one buffer reused (reused-line);
+* snapshot: one program in two phases, kept: the list of n ints alone
+  (first-phase), then that list grown by n more ints, the dict and the
+  rows (both-phases), through the same functions as the profile cases;
 * deep-size: the tutorial's {i: i * 2} (pairs-map) and [(i, i * 2)]
   (pairs-vec), kept.
 
 Facts: the tutorial's display_top on the function keeping its data, as the
 share of the traced bytes on its three top lines; what the tutorial's
-snapshot sees after the function has returned; sys.getsizeof against the
+snapshot sees after the function has returned; tracemalloc's own
+compare_to between the program's two phases (how many lines grew, by how
+much, the growth on each phase-two line, named by what it allocates);
+sys.getsizeof against the
 tutorial's recursive get_size against tracemalloc for the deep-size values
 at n = DEEP_N. Run through `heaplab bench`, or alone with the Rust lab's
 constants:
@@ -24,6 +30,7 @@ constants:
   python3 reference.py --constants "$C" --case profile/whole-kept=10000 --repeats 3
 """
 
+import dis
 import pathlib
 import sys
 import tracemalloc
@@ -70,6 +77,27 @@ def whole_kept(n):
 def whole_returns_lengths(n):
     ints, texts, rows = whole_kept(n)
     return len(ints), len(texts), len(rows)
+
+
+# snapshot
+
+
+def first_phase(n):
+    return int_list(n), {}, []
+
+
+def grow_list(ints, more):
+    ints.extend(range(len(ints), len(ints) + more))
+
+
+def second_phase(program, n):
+    ints, _, _ = program
+    grow_list(ints, n)
+    return ints, str_dict(n), nested(n)
+
+
+def both_phases(n):
+    return second_phase(first_phase(n), n)
 
 
 # scratch
@@ -131,6 +159,8 @@ CASES = [
     ("profile", "nested", identity, nested),
     ("scratch", "fresh-line", identity, fresh_line),
     ("scratch", "reused-line", identity, reused_line),
+    ("snapshot", "first-phase", identity, first_phase),
+    ("snapshot", "both-phases", identity, both_phases),
     ("deep-size", "pairs-map", identity, pairs_map),
     ("deep-size", "pairs-vec", identity, pairs_vec),
 ]
@@ -138,6 +168,7 @@ CASES = [
 DEFAULT_SIZES = {
     "profile": [1_000, 10_000, 100_000],
     "scratch": [1_000, 10_000, 100_000],
+    "snapshot": [1_000, 10_000, 100_000],
     "deep-size": [1_000, 10_000],
 }
 
@@ -191,6 +222,63 @@ def tutorial_snapshot(n=PROFILE_N):
     return sum(stat.size_diff for stat in this_file_stats(after, before)), peak
 
 
+# What each phase-two line allocates, by the function it is in: a fact
+# names a line by this, never by its number (which moves when the script is
+# edited). Each of these functions allocates on one line.
+PHASE_TWO_LINES = {
+    "grow_list": "the line that grows the list",
+    "str_dict": "the dict's line",
+    "nested": "the rows' line",
+}
+# The two-phase program's functions: compare_to's lines are counted on these
+# only, not on the lines that take the snapshots.
+PROGRAM = ("first_phase", "second_phase", "int_list", *PHASE_TWO_LINES)
+
+
+def line_owner(filename, lineno):
+    """The PROGRAM function whose code holds this line of this file, or None."""
+    if filename != THIS_FILE:
+        return None
+    for name in PROGRAM:
+        code = globals()[name].__code__
+        if lineno in {line for _, line in dis.findlinestarts(code) if line}:
+            return name
+    return None
+
+
+def compare_phases(n=PROFILE_N):
+    """tracemalloc's compare_to between the program's two snapshots, by line,
+    on the program's lines: (lines that grew, lines that shrank, the growth
+    on each phase-two line, the top line's growth, size_diff over the
+    program's lines, traced memory's growth)."""
+    with Traced():
+        program = first_phase(n)
+        first_traced = tracemalloc.get_traced_memory()[0]
+        first = tracemalloc.take_snapshot()
+        program = second_phase(program, n)
+        second_traced = tracemalloc.get_traced_memory()[0]
+        second = tracemalloc.take_snapshot()
+        del program
+    only_here = (tracemalloc.Filter(True, THIS_FILE),)
+    stats = [
+        (line_owner(stat.traceback[0].filename, stat.traceback[0].lineno), stat.size_diff)
+        for stat in second.filter_traces(only_here).compare_to(first.filter_traces(only_here), "lineno")
+    ]
+    stats = [(owner, diff) for owner, diff in stats if owner is not None]
+    by_owner = dict.fromkeys(PHASE_TWO_LINES, 0)
+    for owner, diff in stats:
+        if owner in by_owner:
+            by_owner[owner] += diff
+    return (
+        sum(1 for _, diff in stats if diff > 0),
+        sum(1 for _, diff in stats if diff < 0),
+        by_owner,
+        max((diff for _, diff in stats), default=0),
+        sum(diff for _, diff in stats),
+        second_traced - first_traced,
+    )
+
+
 def traced_bytes(build, n):
     """tracemalloc's bytes of the value build(n), kept."""
     with Traced():
@@ -205,6 +293,7 @@ def facts():
     n = C.DEEP_N
     pairs, tuples = pairs_map(n), pairs_vec(n)
     seen_after, peak = tutorial_snapshot()
+    grew, shrank, by_owner, top, total, traced_growth = compare_phases()
     return [
         (
             f"tracemalloc: share of the {TOP_LINES} top lines in the kept structures' bytes",
@@ -217,6 +306,12 @@ def facts():
             "bytes",
         ),
         ("tracemalloc: peak while the function runs", peak, "bytes"),
+        ("compare_to: lines that grew between the two phases", grew, "count"),
+        ("compare_to: lines that shrank between the two phases", shrank, "count"),
+        ("compare_to: top line's growth", top, "bytes"),
+        *((f"compare_to: growth on {label}", by_owner[name], "bytes") for name, label in PHASE_TWO_LINES.items()),
+        ("compare_to: size_diff over the program's lines", total, "bytes"),
+        ("tracemalloc: traced memory's growth between the two phases", traced_growth, "bytes"),
         ("sys.getsizeof(pairs dict), n = DEEP_N", sys.getsizeof(pairs), "bytes"),
         ("get_size(pairs dict) (recursive), n = DEEP_N", get_size(pairs), "bytes"),
         ("tracemalloc: bytes of the pairs dict, n = DEEP_N", traced_bytes(pairs_map, n), "bytes"),

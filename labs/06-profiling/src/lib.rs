@@ -13,6 +13,10 @@
 //! * the `scratch` workload is a program whose top allocation site is a
 //!   buffer made per record, beside the same program reusing one buffer
 //!   (exercise 06-1 asks for that fix);
+//! * the `snapshot` workload is one program in two phases (the list; then
+//!   the list grown, the dict and the rows), taken as two snapshots of
+//!   live sites that the harness subtracts line by line: heaplab's answer
+//!   to tracemalloc's `compare_to`;
 //! * the `deep-size` workload builds the tutorial's dict of pairs and list
 //!   of pairs and keeps them, so dhat's `live_bytes` is their exact heap
 //!   size, beside `size_of_val` (shallow) and `get-size2`'s estimate (deep)
@@ -223,6 +227,57 @@ pub fn texts_heap_bytes(map: &FixedMap<u64, String>) -> usize {
     ) + map.values().map(String::capacity).sum::<usize>()
 }
 
+// ---------------------------------------------------------------- snapshot
+
+/// The first phase of the two-snapshot program: the list of `n` integers
+/// (the same [`int_list`] line as the `profile` workload), nothing else yet.
+///
+/// ```
+/// let first = lab06_profiling::first_phase(10);
+/// assert_eq!(first.lengths(), (10, 0, 0));
+/// ```
+pub fn first_phase(n: usize) -> Profiled {
+    Profiled {
+        ints: int_list(n),
+        ..Profiled::default()
+    }
+}
+
+/// Appends the integers `from..from + more` to `ints`: a list grown in
+/// place, one `realloc` of its block to twice its length when it was full.
+///
+/// ```
+/// let mut ints = lab06_profiling::int_list(2);
+/// lab06_profiling::grow_list(&mut ints, 2, 2);
+/// assert_eq!(ints, [0, 1, 2, 3]);
+/// ```
+pub fn grow_list(ints: &mut Vec<u64>, from: usize, more: usize) {
+    ints.extend(from as u64..(from + more) as u64);
+}
+
+/// The second phase, on what the first built: the list grows by `n` more
+/// integers, then the dict of strings and the nested rows are built (the
+/// same [`str_dict`] and [`nested`] lines as the `profile` workload).
+pub fn second_phase(program: &mut Profiled, n: usize) {
+    grow_list(&mut program.ints, n, n);
+    program.texts = str_dict(n);
+    program.nested = nested(n);
+}
+
+/// Both phases, one after the other: the second snapshot's program. Its
+/// first phase is [`first_phase`] itself, so the lines that allocated
+/// before the first snapshot are the same lines here.
+///
+/// ```
+/// let both = lab06_profiling::both_phases(1_000);
+/// assert_eq!(both.lengths(), (2_000, 100, 10));
+/// ```
+pub fn both_phases(n: usize) -> Profiled {
+    let mut program = first_phase(n);
+    second_phase(&mut program, n);
+    program
+}
+
 // ---------------------------------------------------------------- scratch
 
 /// Renders record `i` into `line` (cleared first); returns its length.
@@ -350,6 +405,7 @@ pub fn lab() -> Lab {
     .constant("LINE_CAPACITY", LINE_CAPACITY)
     .constant("DEEP_N", DEEP_N)
     .keeps("profile")
+    .keeps("snapshot")
     .keeps("deep-size")
     .cases([
         kept("profile", "whole-kept", SIZES, memory_intensive, |p| {
@@ -383,6 +439,15 @@ pub fn lab() -> Lab {
             .about("the same records rendered into one line, cleared and reused: one block"),
     ])
     .cases([
+        kept("snapshot", "first-phase", SIZES, first_phase, |p| p.lengths().0)
+            .show_live_sites()
+            .about("the program's first phase, kept: the list of n integers (the first snapshot)"),
+        kept("snapshot", "both-phases", SIZES, both_phases, |p| p.lengths().0)
+            .show_live_sites()
+            .about("the first phase, then the second: the list grown to 2n, the dict of n/10 strings, n/100 rows, kept (the second snapshot)"),
+    ])
+    .snapshot_diff("snapshot", "first-phase", "both-phases")
+    .cases([
         kept("deep-size", "pairs-map", DEEP_SIZES, pairs_map, |m| m.len())
             .about("the tutorial's {i: i*2} as a HashMap<u64, u64>, kept: live bytes are its exact heap size"),
         kept("deep-size", "pairs-vec", DEEP_SIZES, pairs_vec, Vec::len)
@@ -406,6 +471,20 @@ mod tests {
                 .texts
                 .iter()
                 .all(|(k, v)| v.len() == text_bytes(*k))
+        );
+    }
+
+    #[test]
+    fn the_second_snapshot_starts_with_the_first() {
+        let (first, both) = (first_phase(1_000), both_phases(1_000));
+        assert_eq!(both.ints[..1_000], first.ints[..]);
+        assert_eq!(both.ints, int_list(2_000));
+        assert_eq!(both.texts, str_dict(1_000));
+        assert_eq!(both.nested, nested(1_000));
+        // The list's one block doubled: a full Vec grows to twice its length.
+        assert_eq!(
+            (first.ints.capacity(), both.ints.capacity()),
+            (1_000, 2_000)
         );
     }
 
@@ -453,6 +532,7 @@ mod tests {
         for case in &lab.cases {
             case.prepare(case.sizes[0]).run();
         }
-        assert_eq!(lab.cases.len(), 9);
+        assert_eq!(lab.cases.len(), 11);
+        assert_eq!(lab.snapshot_diffs.len(), 1);
     }
 }

@@ -1,7 +1,8 @@
 //! The heap figures that define lab 06, exact, under dhat: each profiled
-//! structure's bytes, the profile as their sum, the scratch line's one block
-//! against n, and the exact heap size of the deep-size values, computed from
-//! the lab's constants and `size_of`, never pasted.
+//! structure's bytes, the profile as their sum, the two snapshots' live
+//! bytes and what grew between them, the scratch line's one block against
+//! n, and the exact heap size of the deep-size values, computed from the
+//! lab's constants and `size_of`, never pasted.
 //!
 //! Without the test harness (`harness = false`): dhat counts every thread's
 //! allocations, and libtest's own thread allocates when it likes, so this
@@ -64,6 +65,35 @@ fn main() {
         assert_eq!((lengths.allocs, lengths.bytes), (whole.allocs, whole.bytes));
         assert_eq!(lengths.live_bytes, 0, "whole-returns-lengths at {n}");
         assert!(lengths.peak_bytes >= whole.live_bytes);
+
+        // The two snapshots: the list alone, then the list doubled in its
+        // one block (a realloc, no new block) beside the dict and the rows.
+        let first = measure(&lab, "snapshot", "first-phase", n);
+        assert_eq!(
+            (first.allocs, first.bytes, first.live_bytes),
+            (1, ints as u64, ints as u64),
+            "first-phase at {n}"
+        );
+        let both = measure(&lab, "snapshot", "both-phases", n);
+        assert_eq!(
+            both.live_bytes,
+            (2 * ints + texts + nested) as u64,
+            "both-phases at {n}"
+        );
+        let dict = measure(&lab, "profile", "str-dict", n);
+        // dhat counts the list's realloc as one allocation (of its new
+        // size), though no new block stays live: then the dict's and the
+        // rows' blocks.
+        assert_eq!(
+            both.allocs,
+            first.allocs + 1 + dict.allocs + rows as u64 + 1,
+            "both-phases at {n}"
+        );
+        // What grew between the snapshots: n more integers, the dict, the rows.
+        assert_eq!(
+            both.live_bytes - first.live_bytes,
+            (ints + texts + nested) as u64
+        );
 
         // The top site: n lines against one.
         let f = measure(&lab, "scratch", "fresh-line", n);
