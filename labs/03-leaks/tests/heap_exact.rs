@@ -92,7 +92,7 @@ fn main() {
         let extra = unbounded.live_bytes - messages;
         let fewest = queued.div_ceil(SLOTS) as u64;
         assert!(
-            extra % block == 0 && (fewest..=fewest + 1).contains(&(extra / block)),
+            extra.is_multiple_of(block) && (fewest..=fewest + 1).contains(&(extra / block)),
             "channel/unbounded at {n}: {} live, {messages} in messages, blocks of {block}",
             unbounded.live_bytes
         );
