@@ -49,9 +49,7 @@ import types  # noqa: E402
 
 NOT_TOTALS = "tracemalloc reports live and peak bytes, not allocation totals"
 NOT_INSTRUCTIONS = "CPython is not run under callgrind"
-NOT_RESERVED = (
-    "tracemalloc counts the bytes requested; what pymalloc and malloc reserve for them is not measured"
-)
+NOT_RESERVED = "tracemalloc counts the bytes requested; what pymalloc and malloc reserve for them is not measured"
 IN_HEAP_PASS = "taken by the heap pass (--only heap), not this one"
 IN_TIME_PASS = "taken by the time pass (--only time), not this one"
 
