@@ -227,8 +227,11 @@ Exit codes of `check`: 0 passed, 1 not passed, 2 unknown exercise.",
         strategy: String,
         n: usize,
         /// Also write dhat's per-site file here and print the sites still live at the end.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "reserved")]
         sites: Option<PathBuf>,
+        /// Instead of dhat's figures, count the bytes the allocator reserves (`reserved_bytes`).
+        #[arg(long)]
+        reserved: bool,
     },
 }
 
@@ -508,7 +511,8 @@ pub fn main() -> ExitCode {
             strategy,
             n,
             sites,
-        } => heap_case(&lab, &workload, &strategy, n, sites.as_deref()),
+            reserved,
+        } => heap_case(&lab, &workload, &strategy, n, sites.as_deref(), reserved),
     };
     // Stopped by a signal meanwhile: the handler gives the exit code (128 + N).
     while measure::child::interrupted() {
@@ -787,6 +791,7 @@ fn heap_case(
     strategy: &str,
     n: usize,
     sites: Option<&Path>,
+    reserved: bool,
 ) -> Result<u8, Error> {
     let found = registry::find(lab).and_then(|l| Some((l.id, l.find(workload, strategy)?)));
     let Some((lab, case)) = found else {
@@ -794,18 +799,21 @@ fn heap_case(
             "no case {lab}/{workload}/{strategy}; see `heaplab list`"
         )));
     };
-    // The bytes the allocator reserved first, in the freshest heap this
-    // process has (no profiler running; dhat's pass would leave its freed
-    // bookkeeping behind for the case's blocks to land in).
-    let reserved = measure::reserved::measure_here(case, n);
-    let mut figures = match sites {
+    // Each count is the first run of the case in its process: one-time
+    // allocations (lazy statics, first use) fall in both alike.
+    if reserved {
+        let text = serde_json::to_string(&measure::reserved::measure_here(case, n))
+            .map_err(|e| Error::run(format!("cannot serialize: {e}")))?;
+        print_out(&format!("{text}\n"))?;
+        return Ok(0);
+    }
+    let figures = match sites {
         Some(path) => heap::measure_sites_here(case, n, lab, path),
         None => heap::Measured {
             figures: heap::measure_here(case, n),
             ..heap::Measured::default()
         },
     };
-    figures.reserved = Some(reserved);
     let text = serde_json::to_string(&figures)
         .map_err(|e| Error::run(format!("cannot serialize: {e}")))?;
     print_out(&format!("{text}\n"))?;

@@ -5,13 +5,12 @@ mod cli;
 
 // dhat counts every allocation while a profiler runs (only inside
 // `heap-case`); with none running it forwards to the system allocator.
-// `Reserving` sums the blocks' usable sizes while `heap-case` counts the
-// bytes reserved (a second pass, no profiler running); otherwise it only
+// `Reserving` sums the blocks' usable sizes while `heap-case --reserved`
+// counts the bytes reserved (no profiler running); otherwise it only
 // forwards. Time and instructions are measured in other binaries with the
 // system allocator, never here.
 #[global_allocator]
-static ALLOC: heaplab::measure::reserved::Reserving<dhat::Alloc> =
-    heaplab::measure::reserved::Reserving(dhat::Alloc);
+static ALLOC: heaplab::measure::reserved::Reserving = heaplab::measure::reserved::Reserving::new();
 
 fn main() -> std::process::ExitCode {
     cli::main()

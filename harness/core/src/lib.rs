@@ -904,27 +904,55 @@ pub fn measure_heap(case: &Case, n: usize, sites: Option<&Path>) -> HeapFigures 
     /// Frames kept per allocation site: deep enough to reach the caller
     /// through `HashMap` or `Vec` growth.
     const FRAMES: usize = 48;
-    let mut prepared = case.prepare(n);
-    let builder = dhat::Profiler::builder();
-    let profiler = match sites {
-        Some(path) => builder.file_name(path).trim_backtraces(Some(FRAMES)),
-        None => builder.testing(),
-    }
-    .build();
-    prepared.run();
-    // Blocks made by setup are unknown to the profiler: freeing them here
-    // is not counted, so only the run's own blocks show as live.
-    prepared.drop_output();
-    let stats = dhat::HeapStats::get();
-    drop(profiler);
-    // The environment (see `Case::in_env`) goes last, unmeasured.
-    drop(prepared);
+    let start = || {
+        let builder = dhat::Profiler::builder();
+        match sites {
+            Some(path) => builder.file_name(path).trim_backtraces(Some(FRAMES)),
+            None => builder.testing(),
+        }
+        .build()
+    };
+    // Blocks made by setup are unknown to the profiler: freeing them in
+    // the run is not counted, so only the run's own blocks show as live.
+    let stats = measured_run(case, n, start, |profiler| {
+        let stats = dhat::HeapStats::get();
+        drop(profiler);
+        stats
+    });
     HeapFigures {
         allocs: stats.total_blocks,
         bytes: stats.total_bytes,
         peak_bytes: stats.max_bytes as u64,
         live_bytes: stats.curr_bytes as u64,
     }
+}
+
+/// Runs `case` at size `n` the one way every heap measurement does:
+/// prepare it (setup, not measured), `start` the measurement, run the case,
+/// drop its output, `stop` the measurement, and only then drop the case's
+/// environment (see [`Case::in_env`]), unmeasured.
+///
+/// ```
+/// use std::cell::Cell;
+/// let case = heaplab_core::Case::new("w", "s", &[1], |n| n, |n| vec![0_u8; n]);
+/// let order = Cell::new(Vec::new());
+/// let log = |what: &'static str| { let mut v = order.take(); v.push(what); order.set(v) };
+/// let got = heaplab_core::measured_run(&case, 4, || log("start"), |()| { log("stop"); 7 });
+/// assert_eq!((got, order.take()), (7, vec!["start", "stop"]));
+/// ```
+pub fn measured_run<M, T>(
+    case: &Case,
+    n: usize,
+    start: impl FnOnce() -> M,
+    stop: impl FnOnce(M) -> T,
+) -> T {
+    let mut prepared = case.prepare(n);
+    let measuring = start();
+    prepared.run();
+    prepared.drop_output();
+    let measured = stop(measuring);
+    drop(prepared);
+    measured
 }
 
 /// A static fact about a lab's types or behaviour, e.g. `size_of::<Point3>()`.

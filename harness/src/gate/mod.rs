@@ -194,6 +194,7 @@ fn preflight(
         use crate::results::metric;
         for (family, name) in [
             (Missing::Heap, metric::ALLOCS),
+            (Missing::Reserved, metric::RESERVED_BYTES),
             (Missing::Instructions, metric::INSTRUCTIONS),
             (Missing::Time, metric::TIME_NS),
         ] {

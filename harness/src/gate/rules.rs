@@ -87,8 +87,11 @@ pub struct Thresholds {
 /// What may be missing from a run without failing the gate closed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, clap::ValueEnum)]
 pub enum Missing {
-    /// Heap figures (allocs, bytes, peak_bytes, live_bytes).
+    /// dhat's heap figures (allocs, bytes, peak_bytes, live_bytes).
     Heap,
+    /// The bytes the allocator reserved (reserved_bytes): glibc only, and
+    /// absent from results written before heaplab measured them.
+    Reserved,
     /// Wall time.
     Time,
     /// Instruction counts.
@@ -102,6 +105,7 @@ impl Missing {
     pub fn name(self) -> &'static str {
         match self {
             Missing::Heap => "heap",
+            Missing::Reserved => "reserved",
             Missing::Time => "time",
             Missing::Instructions => "instructions",
             Missing::Cases => "cases",
@@ -114,9 +118,13 @@ impl Missing {
     /// use heaplab::gate::rules::Missing;
     /// use heaplab::results::metrics::spec;
     /// assert_eq!(Missing::of(spec("peak_bytes").unwrap()), Missing::Heap);
+    /// assert_eq!(Missing::of(spec("reserved_bytes").unwrap()), Missing::Reserved);
     /// assert_eq!(Missing::of(spec("instructions").unwrap()), Missing::Instructions);
     /// ```
     pub fn of(spec: &MetricSpec) -> Self {
+        if spec.name == crate::results::metric::RESERVED_BYTES {
+            return Missing::Reserved;
+        }
         match spec.family {
             Family::Heap => Missing::Heap,
             Family::Time => Missing::Time,
@@ -849,6 +857,28 @@ mod tests {
     }
 
     #[test]
+    fn a_baseline_without_reserved_bytes_is_refused_unless_they_alone_are_allowed() {
+        let now = example(&[(metric::ALLOCS, 1), (metric::RESERVED_BYTES, 32)]);
+        let mut old = now.clone();
+        old.cases[0].metrics.insert(
+            metric::RESERVED_BYTES.to_owned(),
+            Metric::missing("recorded before heaplab measured reserved bytes (results schema 2)"),
+        );
+        let c = compare(&old, &now, &Thresholds::default());
+        let everything_but = Closure {
+            allow_missing: vec![Missing::Instructions],
+            ..Closure::default()
+        };
+        let refusal = c.refusal(&everything_but).expect("fails closed");
+        assert!(refusal.contains("--allow-missing reserved"), "{refusal}");
+        let reserved_too = Closure {
+            allow_missing: vec![Missing::Instructions, Missing::Reserved],
+            ..Closure::default()
+        };
+        assert_eq!(c.refusal(&reserved_too), None);
+    }
+
+    #[test]
     fn times_alone_are_no_comparison() {
         let mut t = example(&[]);
         for (name, m) in &mut t.cases[0].metrics {
@@ -857,7 +887,7 @@ mod tests {
             }
         }
         let everything_else = Closure {
-            allow_missing: vec![Missing::Heap, Missing::Instructions],
+            allow_missing: vec![Missing::Heap, Missing::Reserved, Missing::Instructions],
             ..Closure::default()
         };
         let c = compare(&t, &t, &Thresholds::default());

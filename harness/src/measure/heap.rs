@@ -1,6 +1,8 @@
 //! Heap family: exact allocation figures from dhat, one case per process.
 //!
-//! The `heaplab` binary installs `dhat::Alloc` as its global allocator. For
+//! The `heaplab` binary's global allocator is dhat's (wrapped in
+//! [`crate::measure::reserved::Reserving`], which only forwards unless
+//! asked to count). For
 //! each case and size the harness starts a fresh `heaplab heap-case` process
 //! ([`measure`]), which prepares the case (setup is not profiled), starts a
 //! dhat profiler in testing mode, runs the case, drops its output, and
@@ -8,6 +10,8 @@
 //! (`Case::in_env`) still exists, so what it keeps holding counts as live. A fresh process per case means no
 //! allocation of the harness, of another case, or of the test runner can
 //! leak into the figures, and a panicking case costs only its own numbers.
+//! A second fresh process, `heap-case --reserved`, counts the bytes the
+//! allocator reserved for the same run (`reserved_bytes`).
 //!
 //! Trap (as dhat's own docs warn): release builds may optimize an
 //! allocation away entirely. Cases pass inputs and outputs through
@@ -45,7 +49,8 @@ pub struct Measured {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profile: Option<Result<Profile, String>>,
     /// The most bytes the allocator reserved at once (see
-    /// [`crate::measure::reserved`]), or why they were not measured.
+    /// [`crate::measure::reserved`]), or why they were not measured: filled
+    /// by [`measure`] from a process of its own.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reserved: Option<Result<u64, String>>,
 }
@@ -144,7 +149,30 @@ pub fn measure(
     if !done.success() {
         return Err(format!("the case {}", done.verdict()));
     }
-    serde_json::from_slice(&done.stdout).map_err(|e| {
+    let mut measured: Measured = serde_json::from_slice(&done.stdout).map_err(|e| {
         format!("the case exited without its heap figures ({e}); did it call `std::process::exit`?")
-    })
+    })?;
+    measured.reserved = Some(reserved(exe, item, limits));
+    Ok(measured)
+}
+
+/// The case's `reserved_bytes`, from a `heap-case --reserved` process of
+/// its own, or why there are none (dhat's figures stand either way).
+fn reserved(exe: &Path, item: &Item, limits: &Limits) -> Result<u64, String> {
+    let mut cmd = Command::new(exe);
+    cmd.args([
+        "heap-case",
+        item.lab.id,
+        item.case.workload,
+        item.case.strategy,
+    ])
+    .arg(item.n.to_string())
+    .arg("--reserved");
+    let done = child::run(&mut cmd, limits, None, |_, _| false)?;
+    if !done.success() {
+        return Err(format!("the reserved-bytes run {}", done.verdict()));
+    }
+    serde_json::from_slice::<Result<u64, String>>(&done.stdout).map_err(|e| {
+        format!("the reserved-bytes run printed no figure ({e}); did it call `std::process::exit`?")
+    })?
 }

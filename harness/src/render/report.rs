@@ -628,6 +628,26 @@ fn fact_plots(md: &mut String, lab: &LabRecord, out: &Path) -> Result<(), Error>
             lab.id,
             titles.join("; ")
         );
+        // A curve without points is said, not silently left out.
+        let absent: Vec<String> = fact_plot
+            .panels
+            .iter()
+            .zip(&panels)
+            .flat_map(|(declared, drawn)| {
+                declared
+                    .curves
+                    .iter()
+                    .filter(|c| !drawn.series.iter().any(|s| s.label == c.label))
+                    .map(move |c| format!("{} ({})", c.label, declared.title))
+            })
+            .collect();
+        if !absent.is_empty() {
+            let _ = writeln!(
+                md,
+                "Not drawn, as this run has none of their facts: {}.\n",
+                absent.join("; ")
+            );
+        }
     }
     Ok(())
 }

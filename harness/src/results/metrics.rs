@@ -185,7 +185,7 @@ pub const METRICS: [MetricSpec; 7] = [
         export: "reserved-bytes",
         label: "reserved B/op",
         total_label: "reserved B",
-        about: "most bytes the allocator reserved for the run's blocks at once: glibc's usable size of each block (a request rounded up to 16-byte steps, 24 at least), summed in a second, unprofiled run; at least peak B, and not measured for CPython (tracemalloc counts requests)",
+        about: "most bytes the allocator reserved for the run's blocks at once: glibc's usable size of each block (a request rounded up to 16-byte steps, 24 at least), summed in a process of its own with no profiler running; at least peak B, and not measured for CPython (tracemalloc counts requests)",
     },
     MetricSpec {
         name: name::LIVE_BYTES,

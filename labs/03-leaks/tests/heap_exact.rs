@@ -89,7 +89,15 @@ fn main() {
         const SLOTS: usize = 31;
         let block =
             (size_of::<usize>() + SLOTS * (size_of::<Message>() + size_of::<usize>())) as u64;
-        let extra = unbounded.live_bytes - messages;
+        let extra = unbounded
+            .live_bytes
+            .checked_sub(messages)
+            .unwrap_or_else(|| {
+                panic!(
+                    "channel/unbounded at {n}: {} live, fewer than the {messages} in messages",
+                    unbounded.live_bytes
+                )
+            });
         let fewest = queued.div_ceil(SLOTS) as u64;
         assert!(
             extra.is_multiple_of(block) && (fewest..=fewest + 1).contains(&(extra / block)),
