@@ -144,21 +144,29 @@ def write_sites(path, sites):
         json.dump({"pps": pps, "ftbl": ftbl}, out)
 
 
-def traced():
-    """The traced blocks as (size, frames) pairs, frames most recent first as
-    (filename, lineno), without the grader's own: blocks made on this file's
-    lines, and anything made inside tracemalloc."""
-    snapshot = tracemalloc.take_snapshot()
-    # The raw traces, (domain, size, frames[, total frames]): tracemalloc's
-    # public Trace objects cost seconds for 60 000 blocks, these milliseconds.
-    raw = getattr(snapshot.traces, "_traces", None)
+def snapshot():
+    """The traced blocks, raw: (domain, size, frames[, total frames]) tuples,
+    frames most recent first as (filename, lineno). Tracemalloc's public Trace
+    objects cost seconds for 60 000 blocks, these milliseconds."""
+    taken = tracemalloc.take_snapshot()
+    raw = getattr(taken.traces, "_traces", None)
     if raw is None:
-        raw = [(0, t.size, tuple((f.filename, f.lineno) for f in reversed(t.traceback))) for t in snapshot.traces]
+        raw = [(0, t.size, tuple((f.filename, f.lineno) for f in reversed(t.traceback))) for t in taken.traces]
+    return raw
+
+
+def theirs(raw):
+    """The blocks as (size, frames) pairs without the grader's own: blocks
+    made on this file's lines, and anything made inside tracemalloc (the
+    first snapshot, still alive when the second is taken)."""
     ours = tracemalloc.__file__
     return [(t[1], t[2]) for t in raw if t[2] and t[2][0][0] != __file__ and all(frame[0] != ours for frame in t[2])]
 
 
 def measure(heap_check, n, sites_path):
+    """The figures of one run at n. Only the run and the two snapshots happen
+    while tracing: the traces are sorted out after tracemalloc.stop(), since a
+    block made while tracing costs a line lookup per kept frame."""
     # A first small run, untraced, fills the caches a first call creates.
     heap_check.run(heap_check.setup(1))
     value = heap_check.setup(n)
@@ -166,21 +174,23 @@ def measure(heap_check, n, sites_path):
     tracemalloc.start(FRAMES)
     result = heap_check.run(value)
     _, peak = tracemalloc.get_traced_memory()
-    sites = {}
-    held = traced()
-    blocks, size = len(held), sum(t[0] for t in held)
-    by_site(held, sites, True)
-    # What the grader made meanwhile is its own (this file's lines): ignored below.
-    del held, result
+    held = snapshot()
+    del result
     gc.collect()
-    live = traced()
-    live_bytes = sum(t[0] for t in live)
-    by_site(live, sites, False)
-    del live
+    live = snapshot()
     tracemalloc.stop()
+    held, live = theirs(held), theirs(live)
+    sites = {}
+    by_site(held, sites, True)
+    by_site(live, sites, False)
     if sites_path:
         write_sites(sites_path, sites)
-    return {"allocs": blocks, "bytes": size, "peak_bytes": peak, "live_bytes": live_bytes}
+    return {
+        "allocs": len(held),
+        "bytes": sum(t[0] for t in held),
+        "peak_bytes": peak,
+        "live_bytes": sum(t[0] for t in live),
+    }
 
 
 def bounds(limits, n):
@@ -213,24 +223,36 @@ def main():
     for index, heap_check in enumerate(check.heap):
         for n in heap_check.sizes:
             sites = os.path.join(sites_dir, f"{index}-{n}.json") if sites_dir else None
-            try:
-                figures = {"Ok": measure(heap_check, n, sites)}
-            except Exception as error:  # noqa: BLE001
-                tracemalloc.stop()
-                figures = {"Err": describe(error)}
-            emit(
-                {
-                    "heap": {
-                        "check": heap_check.name,
-                        "n": n,
-                        "figures": figures,
-                        "budgets": bounds(heap_check.budgets, n),
-                        "floors": bounds(heap_check.floors, n),
-                        "sites": sites if sites and os.path.exists(sites) else None,
-                    }
-                }
-            )
+            emit_heap(heap_check, n, sites)
     emit("done")
+
+
+def emit_heap(heap_check, n, sites):
+    """Measures one heap check at one size and prints it.
+
+    Kept apart from main(), and short: tracemalloc looks up the line of every
+    frame it keeps for each traced block, and CPython finds a frame's line by
+    walking its function's line table from the start, so a traced block made
+    while a long function is on the kept frames costs microseconds (seconds for
+    100 000 blocks).
+    """
+    try:
+        figures = {"Ok": measure(heap_check, n, sites)}
+    except Exception as error:  # noqa: BLE001
+        tracemalloc.stop()
+        figures = {"Err": describe(error)}
+    emit(
+        {
+            "heap": {
+                "check": heap_check.name,
+                "n": n,
+                "figures": figures,
+                "budgets": bounds(heap_check.budgets, n),
+                "floors": bounds(heap_check.floors, n),
+                "sites": sites if sites and os.path.exists(sites) else None,
+            }
+        }
+    )
 
 
 if __name__ == "__main__":
