@@ -25,7 +25,7 @@
 //!   see [`crate::measure::sizes`], is not a gap);
 //! * a baseline case of a lab this run measured that is absent from the
 //!   run, unless `--allow-missing cases`;
-//! * a different toolchain (rustc), valgrind, heap or instruction crate
+//! * a different toolchain (rustc), build profile, valgrind, heap or instruction crate
 //!   version, or mode, unless `--allow-mismatch` (a different CPU, OS or
 //!   Python only warns: heap and instruction figures do not depend on them);
 //! * nothing compared that could fail the gate (times alone only warn).
@@ -601,7 +601,7 @@ pub fn mismatch_reason(mismatches: &[Diff]) -> String {
         .map(|(what, b, n)| format!("{what}: baseline {b}, now {n}"))
         .collect();
     format!(
-        "the baseline was measured with a different setup ({}); heap and instruction figures are only comparable with the same toolchain, valgrind, crates and mode. Save a new baseline with this setup (`make baseline`), or pass --allow-mismatch",
+        "the baseline was measured with a different setup ({}); heap and instruction figures are only comparable with the same toolchain, build profile, valgrind, crates and mode. Save a new baseline with this setup (`make baseline`), or pass --allow-mismatch",
         what.join("; ")
     )
 }
@@ -625,7 +625,11 @@ fn provenance_differences(b: &Provenance, n: &Provenance) -> (Vec<Diff>, Vec<Dif
             warnings.push((what.to_owned(), x.clone(), y.clone()));
         }
     }
-    for (what, x, y) in [("rustc", &b.rustc, &n.rustc), ("mode", &b.mode, &n.mode)] {
+    for (what, x, y) in [
+        ("rustc", &b.rustc, &n.rustc),
+        ("mode", &b.mode, &n.mode),
+        ("build profile", &b.profile, &n.profile),
+    ] {
         if differs(x, y) {
             mismatches.push((what.to_owned(), x.clone(), y.clone()));
         }
@@ -953,5 +957,14 @@ mod tests {
             ..Closure::default()
         };
         assert_eq!(c.refusal(&allowed), None);
+        let mut debug = example(&[("allocs", 1)]);
+        debug.provenance.profile = "dev".into();
+        let refusal = compare(&old, &debug, &Thresholds::default())
+            .refusal(&Closure::default())
+            .unwrap();
+        assert!(
+            refusal.contains("build profile: baseline release, now dev"),
+            "{refusal}"
+        );
     }
 }

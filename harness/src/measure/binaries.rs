@@ -1,7 +1,7 @@
 //! The bench binaries in `benches/`: built once with cargo, then run
 //! directly, case by case, under the limits of [`crate::measure::child`].
 //!
-//! [`build`] runs `cargo bench --no-run` and reads the executables' paths
+//! [`build`] runs `cargo build --benches` and reads the executables' paths
 //! from cargo's JSON messages. [`resumable`] runs one of them over the
 //! plan's items: each binary measures many cases in one process, so when a
 //! case panics, is killed, or makes no progress within the per-case limit,
@@ -60,8 +60,39 @@ pub struct Executables {
     pub instructions: PathBuf,
 }
 
-/// Builds the bench binaries with `cargo bench --no-run` and returns their
-/// paths. iai-callgrind would compile `$IAI_CALLGRIND_RUNNER` into the
+/// The cargo profile the bench binaries are built with: the one this
+/// heaplab was built with. `make bench` runs a release heaplab, so the
+/// figures are of optimised code; `make test` runs the debug heaplab that
+/// `cargo test` built, so its smoke run reuses the test build instead of
+/// compiling everything a second time, optimised (four minutes on a fresh
+/// 2-core machine). Recorded in each run's provenance; the gate never
+/// compares runs of two profiles.
+pub const PROFILE: &str = if cfg!(debug_assertions) {
+    "dev"
+} else {
+    "release"
+};
+
+/// The cargo arguments that build every binary of the workspace at once,
+/// the bench binaries and heaplab itself, in [`PROFILE`]: `--workspace`
+/// gives one feature set, so the harness and the benches share their
+/// libraries (with `-p heaplab-benches` alone cargo would compile the
+/// harness and the labs again under other features).
+///
+/// ```
+/// let args = heaplab::measure::binaries::build_args();
+/// assert_eq!(&args[..4], ["build", "--workspace", "--bins", "--benches"]);
+/// assert_eq!(args.contains(&"--release"), heaplab::measure::binaries::PROFILE == "release");
+/// ```
+pub fn build_args() -> Vec<&'static str> {
+    let mut args = vec!["build", "--workspace", "--bins", "--benches"];
+    if PROFILE == "release" {
+        args.push("--release");
+    }
+    args
+}
+
+/// Builds the bench binaries ([`build_args`]) and returns their paths. iai-callgrind would compile `$IAI_CALLGRIND_RUNNER` into the
 /// instructions bench; it is removed from the build's environment so the
 /// binaries do not depend on it (and are not rebuilt when it changes): the
 /// runner is put on the bench's `PATH` when it runs instead.
@@ -72,13 +103,9 @@ pub struct Executables {
 pub fn build(root: &Path, log: &Path, progress: &mut Progress) -> Result<Executables, String> {
     let _ = std::fs::remove_file(log);
     let mut cmd = Command::new(cargo());
-    cmd.current_dir(root).args([
-        "bench",
-        "--no-run",
-        "-p",
-        "heaplab-benches",
-        "--message-format=json-render-diagnostics",
-    ]);
+    cmd.current_dir(root)
+        .args(build_args())
+        .arg("--message-format=json-render-diagnostics");
     cmd.env_remove(crate::measure::tools::RUNNER_ENV);
     let mut found: BTreeMap<String, PathBuf> = BTreeMap::new();
     let limits = Limits {

@@ -880,11 +880,14 @@ impl Pipeline<'_> {
         measured
     }
 
-    /// The bench binaries, built on first use (`cargo bench --no-run`).
+    /// The bench binaries, built on first use (`cargo build --benches`).
     fn binaries(&mut self) -> Result<Executables, String> {
         if self.binaries.is_none() {
             let mut progress = Progress::new("build", 1);
-            progress.message("building the bench binaries (cargo bench --no-run)");
+            progress.message(&format!(
+                "building the bench binaries (cargo {})",
+                binaries::build_args().join(" ")
+            ));
             let built = binaries::build(self.root, &self.work.join("build.log"), &mut progress);
             progress.finish(match &built {
                 Ok(_) => "bench binaries built",

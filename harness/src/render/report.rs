@@ -88,6 +88,17 @@ fn header(md: &mut String, results: &Results, source: &str) {
         ("CPU", format!("{} ({} logical cores)", p.cpu, p.cores)),
         ("OS", p.os.clone()),
         ("rustc", p.rustc.clone()),
+        (
+            "build profile",
+            if p.profile == "release" {
+                "release (optimised)".to_owned()
+            } else {
+                format!(
+                    "{}: not optimised, a test run; its figures are not the lab's",
+                    p.profile
+                )
+            },
+        ),
         ("crates", crates.join(", ")),
         ("valgrind", p.valgrind.clone()),
         ("python", p.python.clone()),

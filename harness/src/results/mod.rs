@@ -595,6 +595,7 @@ pub fn example(metrics: &[(&str, u64)]) -> Results {
         git_dirty: false,
         rustc: "rustc".into(),
         crates: BTreeMap::new(),
+        profile: "release".into(),
         valgrind: "valgrind".into(),
         python: "python".into(),
         cpu: "cpu".into(),

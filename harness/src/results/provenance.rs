@@ -28,6 +28,12 @@ pub struct Provenance {
     pub rustc: String,
     /// Versions of the measuring crates, from `Cargo.lock`.
     pub crates: BTreeMap<String, String>,
+    /// The cargo profile the measured code was built with: `release`, or
+    /// `dev` in the smoke runs of `make test` (see
+    /// [`crate::measure::binaries::PROFILE`]). Runs made before it was
+    /// recorded were all `release`.
+    #[serde(default = "release")]
+    pub profile: String,
     /// `valgrind --version`, or "not found".
     pub valgrind: String,
     /// `python3 --version`, or "not found".
@@ -52,6 +58,10 @@ pub struct Provenance {
     /// seconds): what `heaplab plan` projects the next run's time from.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub work: BTreeMap<String, BTreeMap<String, f64>>,
+}
+
+fn release() -> String {
+    "release".to_owned()
 }
 
 fn is_zero(n: &usize) -> bool {
@@ -89,6 +99,7 @@ impl Provenance {
                     ((*name).to_owned(), version)
                 })
                 .collect(),
+            profile: crate::measure::binaries::PROFILE.to_owned(),
             valgrind: run(Command::new("valgrind").arg("--version"))
                 .unwrap_or_else(|| "not found".to_owned()),
             python: run(Command::new(python).arg("--version"))
