@@ -173,22 +173,15 @@ fn restrict(mut baseline: Results, options: &Options) -> Results {
     baseline
 }
 
-/// What can be known before measuring: a toolchain mismatch with the
-/// baseline (when there is one yet), and whether instructions can be
-/// measured here when they are to be compared.
+/// What can be known before measuring: whether every family the gate
+/// compares has figures in the baseline and can be measured here, then a
+/// setup mismatch (toolchain, build profile…) with the baseline.
 fn preflight(
     root: &Path,
     baseline: Option<&Results>,
     options: &Options,
     closure: &Closure,
 ) -> Result<(), Error> {
-    if let Some(baseline) = baseline {
-        let now = Provenance::collect(root, options.plan.mode.name(), options.python());
-        let mismatches = rules::mismatches(&baseline.provenance, &now);
-        if !mismatches.is_empty() && !closure.allow_mismatch {
-            return Err(Error::input(rules::mismatch_reason(&mismatches)));
-        }
-    }
     // A family the baseline has no figure of can never be compared.
     if let Some(baseline) = baseline {
         use crate::results::metric;
@@ -230,6 +223,14 @@ fn preflight(
             return Err(Error::input(format!(
                 "instructions figures: the gate compares them, and this machine cannot measure them: {reason}. Install it (`make bench` installs valgrind with apt-get when run as root), or pass --allow-missing instructions"
             )));
+        }
+    }
+    // Last: a family that can never be compared is the more useful answer.
+    if let Some(baseline) = baseline {
+        let now = Provenance::collect(root, options.plan.mode.name(), options.python());
+        let mismatches = rules::mismatches(&baseline.provenance, &now);
+        if !mismatches.is_empty() && !closure.allow_mismatch {
+            return Err(Error::input(rules::mismatch_reason(&mismatches)));
         }
     }
     Ok(())
