@@ -59,10 +59,10 @@ lint-python: $(RUFF) ## Lint and format-check the CPython references with ruff
 	$(RUFF) check --config harness/python/ruff.toml $(PYTHON_FILES)
 	$(RUFF) format --check --config harness/python/ruff.toml $(PYTHON_FILES)
 
-# The smoke run uses the debug build `cargo test` made: no second, optimised build of everything
-# (its figures are only checked, never published; its report says "build profile: dev").
+# The smoke run measures the optimised build, as `make bench` does (one release build of every
+# binary; a debug smoke run's valgrind passes are too slow for its limits' self-test).
 test: lint-python ## What CI runs: format, lints (Rust and Python), unit + doc tests, and an end-to-end smoke run
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	$(CARGO) test --workspace
-	$(BUILD) && $(TARGET_DIR)/debug/heaplab smoke
+	$(HEAPLAB) smoke
