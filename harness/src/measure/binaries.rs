@@ -61,12 +61,12 @@ pub struct Executables {
 }
 
 /// The cargo profile the bench binaries are built with: the one this
-/// heaplab was built with. `make bench` runs a release heaplab, so the
-/// figures are of optimised code; `make test` runs the debug heaplab that
-/// `cargo test` built, so its smoke run reuses the test build instead of
-/// compiling everything a second time, optimised (four minutes on a fresh
-/// 2-core machine). Recorded in each run's provenance; the gate never
-/// compares runs of two profiles.
+/// heaplab was built with. `make bench` and `make test`'s smoke run use a
+/// release heaplab, so their figures are of optimised code; the
+/// integration tests run the debug heaplab `cargo test` built, and so reuse
+/// the test build instead of compiling everything again, optimised (about
+/// five minutes on a fresh 2-core machine). Recorded in each run's
+/// provenance; the gate never compares runs of two profiles.
 pub const PROFILE: &str = if cfg!(debug_assertions) {
     "dev"
 } else {
@@ -92,7 +92,8 @@ pub fn build_args() -> Vec<&'static str> {
     args
 }
 
-/// Builds the bench binaries ([`build_args`]) and returns their paths. iai-callgrind would compile `$IAI_CALLGRIND_RUNNER` into the
+/// Builds the bench binaries ([`build_args`]) and returns their paths.
+/// iai-callgrind would compile `$IAI_CALLGRIND_RUNNER` into the
 /// instructions bench; it is removed from the build's environment so the
 /// binaries do not depend on it (and are not rebuilt when it changes): the
 /// runner is put on the bench's `PATH` when it runs instead.

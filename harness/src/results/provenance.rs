@@ -29,7 +29,7 @@ pub struct Provenance {
     /// Versions of the measuring crates, from `Cargo.lock`.
     pub crates: BTreeMap<String, String>,
     /// The cargo profile the measured code was built with: `release`, or
-    /// `dev` in the smoke runs of `make test` (see
+    /// `dev` in the runs of the integration tests (see
     /// [`crate::measure::binaries::PROFILE`]). Runs made before it was
     /// recorded were all `release`.
     #[serde(default = "release")]
