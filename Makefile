@@ -3,7 +3,7 @@ CARGO ?= cargo
 TARGET_DIR := $(or $(CARGO_TARGET_DIR),target)
 # Every binary of the workspace in one build (`--workspace`: one feature set, so heaplab
 # and the bench binaries share their libraries), then heaplab itself.
-BUILD := $(CARGO) build --workspace --bins --benches
+BUILD := $(CARGO) build --workspace --bins --bench time --bench instructions
 HEAPLAB := $(BUILD) --release && $(TARGET_DIR)/release/heaplab
 
 .DEFAULT_GOAL := help

@@ -1,7 +1,7 @@
 //! The bench binaries in `benches/`: built once with cargo, then run
 //! directly, case by case, under the limits of [`crate::measure::child`].
 //!
-//! [`build`] runs `cargo build --benches` and reads the executables' paths
+//! [`build`] runs `cargo build --bench time --bench instructions` and reads the executables' paths
 //! from cargo's JSON messages. [`resumable`] runs one of them over the
 //! plan's items: each binary measures many cases in one process, so when a
 //! case panics, is killed, or makes no progress within the per-case limit,
@@ -81,11 +81,22 @@ pub const PROFILE: &str = if cfg!(debug_assertions) {
 ///
 /// ```
 /// let args = heaplab::measure::binaries::build_args();
-/// assert_eq!(&args[..4], ["build", "--workspace", "--bins", "--benches"]);
+/// assert_eq!(&args[..4], ["build", "--workspace", "--bins", "--bench"]);
 /// assert_eq!(args.contains(&"--release"), heaplab::measure::binaries::PROFILE == "release");
 /// ```
 pub fn build_args() -> Vec<&'static str> {
-    let mut args = vec!["build", "--workspace", "--bins", "--benches"];
+    // The two benches by name: `--benches` would also build every library's
+    // unit tests in bench mode (a lib has `bench = true` by default), a
+    // third of a release build for nothing.
+    let mut args = vec![
+        "build",
+        "--workspace",
+        "--bins",
+        "--bench",
+        "time",
+        "--bench",
+        "instructions",
+    ];
     if PROFILE == "release" {
         args.push("--release");
     }

@@ -880,7 +880,7 @@ impl Pipeline<'_> {
         measured
     }
 
-    /// The bench binaries, built on first use (`cargo build --benches`).
+    /// The bench binaries, built on first use (`cargo build --bench time --bench instructions`).
     fn binaries(&mut self) -> Result<Executables, String> {
         if self.binaries.is_none() {
             let mut progress = Progress::new("build", 1);
